@@ -1,0 +1,57 @@
+/* The command-line contract shared by every command: how a command is called, how it parses its
+ * options, how it finds the site directory and the installed data (config/, plugins/).
+ * Exit status: 0 success, 1 failure (message on stderr), 2 usage error. */
+#ifndef SIXBB_CLI_H
+#define SIXBB_CLI_H
+
+#include <stdbool.h>
+
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+struct cli {
+    const char *site_flag; /* -C DIR as given, or NULL */
+    char *site_dir;        /* resolved by cli_find_site(), else NULL */
+};
+
+/* Every command: argv[0] is the command name; returns an exit status. */
+typedef int (*cmd_fn)(struct cli *cli, int argc, char **argv);
+
+/* Option table for cli_parse(). A flag sets *flag = true; a value option stores the next
+ * argument (or the part after '=') in *value; a repeatable option appends to a NULL-terminated
+ * list in *list (caller frees the array, not the strings). */
+enum opt_kind { OPT_FLAG, OPT_VALUE, OPT_LIST };
+struct opt {
+    const char *name; /* long name without dashes, e.g. "as-of" */
+    char short_name;  /* 0 for none */
+    enum opt_kind kind;
+    void *target; /* bool *, const char **, or const char *** */
+};
+
+/* Parses argv[1..]: options anywhere, positionals collected into *pos (NULL-terminated array
+ * owned by the caller, may be NULL when none are wanted) and their count in *npos.
+ * "--help"/-h prints usage to stdout and returns 1; an unknown or incomplete option prints an
+ * error with usage to stderr and returns -1; otherwise 0. "--" ends options. */
+int cli_parse(int argc, char **argv, const struct opt *opts, const char *usage, char ***pos,
+              int *npos);
+
+/* Prints "sixbb: <message>" to stderr; returns EXIT_FAIL so commands can `return cli_fail(...)`. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the usage error and a pointer to --help; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Finds the site: -C DIR, then $SIXBB_HOME, then the current directory. A site is a directory
+ * holding sixbb.db. Returns 0 (cli->site_dir set) or prints why and returns EXIT_FAIL. */
+int cli_find_site(struct cli *cli);
+
+/* Installed data directories: $SIXBB_DATA/<name> if set, else <exe>/../share/sixbb/<name> when
+ * installed, else the source tree. name is "config", "plugins" or "scripts". Never NULL. */
+const char *paths_data_dir(const char *name);
+/* "<dir>/<file>" in a static-free, caller-freed string. */
+char *path_join(const char *dir, const char *file);
+
+/* True when stdout/stderr is a terminal and progress may be drawn. */
+bool cli_progress_enabled(void);
+
+#endif

@@ -1,0 +1,88 @@
+/* sixbb: entry point. Parses the global options, then dispatches to one command. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+struct command {
+    const char *name;
+    cmd_fn fn;
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"version", cmd_version, "print the version"},
+};
+
+static void usage(FILE *f)
+{
+    fputs("usage: sixbb [-C DIR] COMMAND [ARGS...]\n"
+          "\n"
+          "Registry, care-gap checks, reports and reminders for the Six Building Blocks program\n"
+          "for safer long-term opioid therapy.\n"
+          "\n"
+          "Options:\n"
+          "  -C DIR     use the site in DIR (default: $SIXBB_HOME, then the current directory)\n"
+          "  --help     show this help; 'sixbb COMMAND --help' shows a command's help\n"
+          "  --version  print the version\n"
+          "\n"
+          "Commands:\n",
+          f);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+}
+
+int cmd_version(struct cli *cli, int argc, char **argv)
+{
+    (void)cli;
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        puts("usage: sixbb version\n\nPrints the program version.");
+        return EXIT_OK;
+    }
+    printf("sixbb %s\n", SIXBB_VERSION);
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli = {0};
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "-C") == 0) {
+            if (i + 1 >= argc) {
+                fputs("sixbb: -C needs a directory\n", stderr);
+                return EXIT_USAGE;
+            }
+            cli.site_flag = argv[i + 1];
+            i += 2;
+        } else if (strncmp(argv[i], "-C", 2) == 0) {
+            cli.site_flag = argv[i] + 2;
+            i++;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return EXIT_OK;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            return cmd_version(&cli, 1, argv);
+        } else {
+            fprintf(stderr, "sixbb: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[i];
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+        if (strcmp(commands[k].name, name) == 0) {
+            int rc = commands[k].fn(&cli, argc - i, argv + i);
+            free(cli.site_dir);
+            return rc;
+        }
+    }
+    fprintf(stderr, "sixbb: unknown command '%s'. Run 'sixbb --help' for the list.\n", name);
+    return EXIT_USAGE;
+}

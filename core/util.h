@@ -1,0 +1,42 @@
+/* Small helpers shared by every module: checked allocation, growable buffers, error text. */
+#ifndef SIXBB_UTIL_H
+#define SIXBB_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated. */
+struct buf {
+    char *data;
+    size_t len, cap;
+};
+void buf_reserve(struct buf *b, size_t extra);
+void buf_append(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_free(struct buf *b);
+
+/* Reads a whole file; returns NULL and sets errno on failure. *len may be NULL. */
+char *read_file(const char *path, size_t *len);
+bool path_exists(const char *path);
+bool is_dir(const char *path);
+/* Writes data to path atomically (temp file + rename) with the given mode. 0 or -1 (errno). */
+int write_file_atomic(const char *path, const char *data, size_t len, int mode);
+
+/* Case-insensitive ASCII comparison helpers. */
+bool streq_nocase(const char *a, const char *b);
+/* Levenshtein distance, for "did you mean" suggestions. */
+int edit_distance(const char *a, const char *b);
+
+#endif
