@@ -5,5 +5,10 @@
 #include "cli.h"
 
 int cmd_version(struct cli *cli, int argc, char **argv);
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_plugins(struct cli *cli, int argc, char **argv);
+int cmd_run(struct cli *cli, int argc, char **argv);
+int cmd_test(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -13,6 +13,11 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"init", cmd_init, "create a new site directory"},
+    {"plugins", cmd_plugins, "list plugins, what they registered, and load errors"},
+    {"backup", cmd_backup, "copy the site database safely while it is in use"},
+    {"run", cmd_run, "run a Lua script with the sixbb API"},
+    {"test", cmd_test, "run Lua spec files against a temporary site"},
     {"version", cmd_version, "print the version"},
 };
 

@@ -222,3 +222,48 @@ int edit_distance(const char *a, const char *b)
     free(row);
     return d;
 }
+
+#include <dirent.h>
+#include <ftw.h>
+
+static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    return remove(path);
+}
+
+int remove_tree(const char *path)
+{
+    return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int copy_tree(const char *src, const char *dst, int file_mode)
+{
+    if (mkdir(dst, 0700) != 0 && errno != EEXIST)
+        return -1;
+    DIR *d = opendir(src);
+    if (!d)
+        return -1;
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *from = xasprintf("%s/%s", src, e->d_name);
+        char *to = xasprintf("%s/%s", dst, e->d_name);
+        if (is_dir(from)) {
+            rc = copy_tree(from, to, file_mode);
+        } else {
+            size_t len;
+            char *data = read_file(from, &len);
+            rc = data ? write_file_atomic(to, data, len, file_mode) : -1;
+            free(data);
+        }
+        free(from);
+        free(to);
+    }
+    closedir(d);
+    return rc;
+}

@@ -39,4 +39,10 @@ bool streq_nocase(const char *a, const char *b);
 /* Levenshtein distance, for "did you mean" suggestions. */
 int edit_distance(const char *a, const char *b);
 
+
+
+/* Removes a directory tree (like rm -rf). 0 or -1. */
+int remove_tree(const char *path);
+/* Copies regular files and folders from src into dst (created). 0 or -1 (errno). */
+int copy_tree(const char *src, const char *dst, int file_mode);
 #endif

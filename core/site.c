@@ -1,0 +1,66 @@
+#include "site.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "util.h"
+
+struct host *site_host_new(struct store *store, const char *site_dir, bool quiet)
+{
+    struct host *h = host_new(store, site_dir);
+    if (!h) {
+        cli_fail("cannot create the Lua state");
+        return NULL;
+    }
+    h->quiet = quiet;
+    char *defaults = path_join(paths_data_dir("config"), "defaults.lua");
+    char *site_cfg = site_dir ? path_join(site_dir, "sixbb.lua") : NULL;
+    int rc = host_load_config(h, defaults, site_cfg);
+    free(defaults);
+    free(site_cfg);
+    if (rc != 0) {
+        cli_fail("configuration error: %s", h->last_error);
+        host_free(h);
+        return NULL;
+    }
+    char *site_plugins = site_dir ? path_join(site_dir, "plugins") : NULL;
+    host_load_plugins(h, paths_data_dir("plugins"), site_plugins);
+    free(site_plugins);
+    return h;
+}
+
+struct site *site_open(struct cli *cli, int flags, const char *command)
+{
+    if (cli_find_site(cli) != 0)
+        return NULL;
+    struct site *s = xcalloc(1, sizeof *s);
+    s->dir = xstrdup(cli->site_dir);
+    char *db = path_join(s->dir, "sixbb.db");
+    char err[1024];
+    s->store = store_open(db, (flags & SITE_READONLY) ? STORE_READONLY : 0, err, sizeof err);
+    free(db);
+    if (!s->store) {
+        cli_fail("%s", err);
+        site_close(s);
+        return NULL;
+    }
+    store_set_actor(s->store, command);
+    if (flags & SITE_HOST) {
+        s->host = site_host_new(s->store, s->dir, flags & SITE_QUIET);
+        if (!s->host) {
+            site_close(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+void site_close(struct site *s)
+{
+    if (!s)
+        return;
+    host_free(s->host);
+    store_close(s->store);
+    free(s->dir);
+    free(s);
+}

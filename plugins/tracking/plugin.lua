@@ -1,0 +1,9 @@
+-- Building block: Tracking and monitoring patient care.
+-- Every patient on long-term opioid therapy is known, labeled and followed as a population.
+local sixbb = require "sixbb"
+
+return sixbb.plugin {
+  id = "tracking",
+  block = "Tracking and monitoring patient care",
+  description = "Every patient on long-term opioid therapy is known, labeled and followed as a population.",
+}
