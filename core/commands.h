@@ -5,5 +5,8 @@
 #include "cli.h"
 
 int cmd_version(struct cli *cli, int argc, char **argv);
+/* jobs: dispatches to the jobs sub-commands (core/cmd_jobs_next.c). */
+int cmd_jobs(struct cli *cli, int argc, char **argv);
+int cmd_jobs_next(struct cli *cli, int argc, char **argv);
 
 #endif

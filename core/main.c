@@ -14,6 +14,7 @@ struct command {
 
 static const struct command commands[] = {
     {"version", cmd_version, "print the version"},
+    {"jobs", cmd_jobs, "scheduled jobs: when a cron expression fires"},
 };
 
 static void usage(FILE *f)
