@@ -233,7 +233,9 @@ static int year_of(int64_t wall)
 }
 
 /* Offset under the rule at utc: set by the latest of its transitions at or before utc. Looking a
- * year either side covers dates and times that spill across New Year (e.g. "J365/25"). */
+ * year either side covers dates and times that spill across New Year (e.g. "J365/25"). When one
+ * year's end meets the next year's start (the tz project's "daylight time all year" idiom), the
+ * later year's transition wins. */
 static int32_t rule_offset(const struct rule *r, int64_t utc)
 {
     if (!r->has_dst)
@@ -246,7 +248,7 @@ static int32_t rule_offset(const struct rule *r, int64_t utc)
         int32_t off[2];
         rule_transitions(r, y, at, off);
         for (int k = 0; k < 2; k++)
-            if (at[k] <= utc && at[k] > best_at) {
+            if (at[k] <= utc && at[k] >= best_at) {
                 best_at = at[k];
                 best = off[k];
             }
@@ -254,7 +256,8 @@ static int32_t rule_offset(const struct rule *r, int64_t utc)
     return best;
 }
 
-/* First rule transition strictly after utc; false when the rule has no DST. */
+/* First rule transition strictly after utc; false when the rule has no DST. The offset after it
+ * comes from rule_offset() so that coinciding transitions resolve the same way everywhere. */
 static bool rule_next(const struct rule *r, int64_t utc, int64_t *at_out, int32_t *off_out)
 {
     if (!r->has_dst)
@@ -266,12 +269,11 @@ static bool rule_next(const struct rule *r, int64_t utc, int64_t *at_out, int32_
         int32_t off[2];
         rule_transitions(r, y, at, off);
         for (int k = 0; k < 2; k++)
-            if (at[k] > utc && at[k] < best_at) {
+            if (at[k] > utc && at[k] < best_at)
                 best_at = at[k];
-                *off_out = off[k];
-            }
     }
     *at_out = best_at;
+    *off_out = rule_offset(r, best_at);
     return true;
 }
 
