@@ -119,7 +119,7 @@ static struct tz *open_zone(const char *name, int *rc)
     }
     if ((z = tz_load(sys, err, sizeof err)) || (z = tz_from_posix(sys, NULL, 0)))
         return z;
-    fprintf(stderr, "sixbb jobs next: the system time zone is unknown (%s); using UTC\n", err);
+    fprintf(stderr, "sixbb jobs next: system time zone: %s; using UTC\n", err);
     return tz_load("UTC", NULL, 0);
 }
 
