@@ -149,12 +149,14 @@ static int parse_after(const char *text, const struct tz *z, int64_t *after)
         return cli_usage_error(next_cmd, "--after %s is out of range", text);
     char iso[TZ_ISO_LEN];
     if (kind == TZ_LOCAL_SKIPPED)
-        fprintf(stderr, "sixbb jobs next: %s does not exist in %s (the clocks jump forward); "
-                        "using %s\n",
+        fprintf(stderr,
+                "sixbb jobs next: %s does not exist in %s (the clocks jump forward); "
+                "using %s\n",
                 text, tz_name(z), tz_format_iso(z, *after, iso));
     else if (kind == TZ_LOCAL_AMBIGUOUS)
-        fprintf(stderr, "sixbb jobs next: %s happens twice in %s (the clocks go back); "
-                        "using the first, %s\n",
+        fprintf(stderr,
+                "sixbb jobs next: %s happens twice in %s (the clocks go back); "
+                "using the first, %s\n",
                 text, tz_name(z), tz_format_iso(z, *after, iso));
     return 0;
 }

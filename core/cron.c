@@ -22,7 +22,7 @@ struct field {
     int min, max;             /* values accepted as written; day-of-week takes 7 for Sunday */
     int star_max;             /* what '*' covers (day-of-week: 0-6) */
     const char *const *names; /* three-letter names for name_base, name_base + 1, ... or NULL */
-    int name_base;
+    int nnames, name_base;
 };
 
 static const char *const month_names[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
@@ -32,18 +32,18 @@ static const char *const day_names[] = {"SUN", "MON", "TUE", "WED", "THU", "FRI"
 enum { F_MINUTE, F_HOUR, F_MDAY, F_MONTH, F_WDAY, NFIELDS };
 
 static const struct field fields[NFIELDS] = {
-    {"minute", 0, 59, 59, NULL, 0},
-    {"hour", 0, 23, 23, NULL, 0},
-    {"day-of-month", 1, 31, 31, NULL, 0},
-    {"month", 1, 12, 12, month_names, 1},
-    {"day-of-week", 0, 7, 6, day_names, 0},
+    {"minute", 0, 59, 59, NULL, 0, 0},
+    {"hour", 0, 23, 23, NULL, 0, 0},
+    {"day-of-month", 1, 31, 31, NULL, 0, 1},
+    {"month", 1, 12, 12, month_names, ARRAY_LEN(month_names), 1},
+    {"day-of-week", 0, 7, 6, day_names, ARRAY_LEN(day_names), 0},
 };
 
 static const struct {
     const char *name, *expansion;
 } macros[] = {
-    {"@yearly", "0 0 1 1 *"},  {"@annually", "0 0 1 1 *"}, {"@monthly", "0 0 1 * *"},
-    {"@weekly", "0 0 * * 0"},  {"@daily", "0 0 * * *"},    {"@midnight", "0 0 * * *"},
+    {"@yearly", "0 0 1 1 *"}, {"@annually", "0 0 1 1 *"}, {"@monthly", "0 0 1 * *"},
+    {"@weekly", "0 0 * * 0"}, {"@daily", "0 0 * * *"},    {"@midnight", "0 0 * * *"},
     {"@hourly", "0 * * * *"},
 };
 
@@ -56,7 +56,8 @@ struct parser {
     size_t errlen;
 };
 
-static int fail(const struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(const struct parser *ps, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static int fail(const struct parser *ps, const char *fmt, ...)
 {
@@ -128,8 +129,7 @@ static const char *parse_value(const struct parser *ps, const char *s, const cha
         fail(ps, "has unexpected text \"%.*s\"", (int)(end - item), item);
         return NULL;
     }
-    int count = f->name_base == 1 ? 12 : 7;
-    for (int i = 0; e - s == 3 && i < count; i++) {
+    for (int i = 0; e - s == 3 && i < f->nnames; i++) {
         if (strncasecmp(s, f->names[i], 3) == 0) {
             *out = f->name_base + i;
             return e;
@@ -220,8 +220,7 @@ static int parse_field(struct parser *ps, const char *s, const char *end, uint64
     }
 }
 
-static int parse_macro(const char *expr, const char *s, struct cron *out, char *err,
-                       size_t errlen)
+static int parse_macro(const char *expr, const char *s, struct cron *out, char *err, size_t errlen)
 {
     const char *e = s;
     while (*e && !is_space(*e))

@@ -403,8 +403,7 @@ static int read_footer(struct reader *rd, struct tz *z, char *err, size_t errlen
     return rc;
 }
 
-static int parse_tzif(struct tz *z, const unsigned char *data, size_t len, char *err,
-                      size_t errlen)
+static int parse_tzif(struct tz *z, const unsigned char *data, size_t len, char *err, size_t errlen)
 {
     struct reader rd = {data, len, 0};
     struct tzif_header h;
@@ -532,10 +531,8 @@ struct tz *tz_load_dir(const char *dir, const char *name, char *err, size_t errl
         return NULL;
     }
     /* UTC is built in so that a machine without zone files can still schedule in it. */
-    if (strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0) {
-        struct tz *z = tz_new(name);
-        return z;
-    }
+    if (strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0)
+        return tz_new(name);
     if (parse_fixed(name, &off)) {
         struct tz *z = tz_new(name);
         z->first_off = off;

@@ -348,8 +348,7 @@ static void test_never_fires(void **state)
     (void)state;
     struct tz *z = load("America/Los_Angeles");
     int64_t next = 0, after = instant("2026-01-01T00:00:00Z");
-    const char *never[] = {"0 0 30 2 *", "0 0 31 4,6,9,11 *", "0 0 31 2 */2",
-                           "0 0 30,31 feb *"};
+    const char *never[] = {"0 0 30 2 *", "0 0 31 4,6,9,11 *", "0 0 31 2 */2", "0 0 30,31 feb *"};
     for (size_t i = 0; i < ARRAY_LEN(never); i++) {
         struct cron c = parse(never[i]);
         clock_t start = clock();
@@ -381,8 +380,7 @@ static void test_out_of_range(void **state)
     int64_t next;
     assert_int_equal(cron_next(&c, z, TZ_MAX_UTC, &next), CRON_OUT_OF_RANGE);
     assert_int_equal(cron_next(&c, z, TZ_MIN_UTC - 1, &next), CRON_OUT_OF_RANGE);
-    assert_int_equal(cron_next(&c, z, instant("9999-06-01T00:00:00Z"), &next),
-                     CRON_OUT_OF_RANGE);
+    assert_int_equal(cron_next(&c, z, instant("9999-06-01T00:00:00Z"), &next), CRON_OUT_OF_RANGE);
     tz_free(z);
 }
 
@@ -520,12 +518,12 @@ static void test_matches_model(void **state)
 {
     (void)state;
     static const char *const zones[] = {
-        "America/Los_Angeles", "Europe/Berlin",    "Australia/Sydney", "Australia/Lord_Howe",
-        "America/Santiago",    "America/Havana",   "Pacific/Chatham",  "America/St_Johns"};
+        "America/Los_Angeles", "Europe/Berlin",  "Australia/Sydney", "Australia/Lord_Howe",
+        "America/Santiago",    "America/Havana", "Pacific/Chatham",  "America/St_Johns"};
     static const char *const exprs[] = {
-        "30 2 * * *",  "30 1 * * *",    "0 * * * *",     "*/30 * * * *",  "15 */2 * * *",
-        "* 2 * * *",   "0,30 2 * * *",  "0 2,3 * * *",   "45 1,2 * * *",  "*/7 1-3 * * *",
-        "0 0 * * *",   "59 23 * * *",   "30 0 * * *",    "*/20 23,0 * * *", "10 3 * * *"};
+        "30 2 * * *", "30 1 * * *",   "0 * * * *",   "*/30 * * * *",    "15 */2 * * *",
+        "* 2 * * *",  "0,30 2 * * *", "0 2,3 * * *", "45 1,2 * * *",    "*/7 1-3 * * *",
+        "0 0 * * *",  "59 23 * * *",  "30 0 * * *",  "*/20 23,0 * * *", "10 3 * * *"};
     for (size_t k = 0; k < ARRAY_LEN(zones); k++) {
         struct tz *z = load(zones[k]);
         /* Every offset change in 2026, found by looking at each day. */
