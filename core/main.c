@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"backup", cmd_backup, "copy the site database safely while it is in use"},
     {"run", cmd_run, "run a Lua script with the sixbb API"},
     {"test", cmd_test, "run Lua spec files against a temporary site"},
+    {"jobs", cmd_jobs, "scheduled jobs: when a cron expression fires"},
     {"version", cmd_version, "print the version"},
 };
 
