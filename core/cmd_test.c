@@ -28,7 +28,8 @@ static const char test_usage[] =
     "The sixbb API is available as `sixbb` (and require \"sixbb\"); the temporary site's\n"
     "folder is in `spec_site`.\n"
     "\n"
-    "  --verbose   print every test, not only failures\n"
+    "  --verbose          print every test, not only failures\n"
+    "  --timeout SECONDS  limit for each test (default 5)\n"
     "Ends with a line 'N passed, N failed'; exits 1 when anything failed.\n";
 
 /* The framework itself is Lua, run inside the sandbox like the specs. */
@@ -93,6 +94,7 @@ static const char spec_prelude[] =
 struct tally {
     int passed, failed;
     bool verbose;
+    double seconds;
 };
 
 static void collect(const char *path, char ***files, size_t *n)
@@ -229,7 +231,7 @@ static int run_file(const char *file, const char *from_site, struct tally *t)
         lua_pop(L, 2);
         lua_getfield(L, spec, "run");
         lua_pushinteger(L, i);
-        if (host_pcall(h, NULL, NULL, 1, 0, 0) == 0) {
+        if (host_pcall(h, NULL, NULL, 1, 0, t->seconds) == 0) {
             t->passed++;
             if (t->verbose)
                 printf("ok - %s: %s\n", file, name);
@@ -251,12 +253,24 @@ done:
 int cmd_test(struct cli *cli, int argc, char **argv)
 {
     bool verbose = false;
-    const struct opt opts[] = {{"verbose", 'v', OPT_FLAG, &verbose}, {NULL, 0, 0, NULL}};
+    const char *timeout = NULL;
+    const struct opt opts[] = {{"verbose", 'v', OPT_FLAG, &verbose},
+                               {"timeout", 0, OPT_VALUE, &timeout},
+                               {NULL, 0, 0, NULL}};
     char **pos = NULL;
     int npos = 0;
     int rc = cli_parse(argc, argv, opts, test_usage, &pos, &npos);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    double seconds = 5;
+    if (timeout) {
+        char *end;
+        seconds = strtod(timeout, &end);
+        if (*end || seconds <= 0) {
+            free(pos);
+            return cli_usage_error("test", "--timeout needs a positive number of seconds");
+        }
+    }
     /* A site is used only when one was asked for or is the current directory. */
     const char *site = NULL;
     bool want_site = cli->site_flag || (getenv("SIXBB_HOME") && *getenv("SIXBB_HOME"));
@@ -281,17 +295,18 @@ int cmd_test(struct cli *cli, int argc, char **argv)
     }
     for (int i = 0; i < npos; i++) {
         if (!path_exists(pos[i])) {
+            cli_fail("%s: no such file or folder", pos[i]);
             free(pos);
             for (size_t k = 0; k < nfiles; k++)
                 free(files[k]);
             free(files);
             free(default_dir);
-            return cli_fail("%s: no such file or folder", pos[i]);
+            return EXIT_FAIL;
         }
         collect(pos[i], &files, &nfiles);
     }
     free(pos);
-    struct tally t = {0, 0, verbose};
+    struct tally t = {0, 0, verbose, seconds};
     for (size_t i = 0; i < nfiles; i++) {
         run_file(files[i], site, &t);
         free(files[i]);

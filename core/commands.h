@@ -10,6 +10,7 @@ int cmd_backup(struct cli *cli, int argc, char **argv);
 int cmd_plugins(struct cli *cli, int argc, char **argv);
 int cmd_run(struct cli *cli, int argc, char **argv);
 int cmd_test(struct cli *cli, int argc, char **argv);
+int cmd_demo(struct cli *cli, int argc, char **argv);
 /* jobs: dispatches to the jobs sub-commands (core/cmd_jobs_next.c). */
 int cmd_jobs(struct cli *cli, int argc, char **argv);
 int cmd_jobs_next(struct cli *cli, int argc, char **argv);

@@ -116,7 +116,8 @@ static void stop_hook(lua_State *L, lua_Debug *ar)
     char loc[256];
     where(L, loc, sizeof loc);
     if (h->instr_limit > 0 && h->instr_used > h->instr_limit)
-        luaL_error(L, "%sstopped: exceeded the instruction budget of %lld", loc, h->instr_limit);
+        luaL_error(L, "%sstopped: exceeded the instruction budget of %I", loc,
+                   (lua_Integer)h->instr_limit);
     luaL_error(L, "%sstopped: exceeded the time limit", loc);
 }
 

@@ -14,6 +14,7 @@ struct command {
 
 static const struct command commands[] = {
     {"init", cmd_init, "create a new site directory"},
+    {"demo", cmd_demo, "build a demo site with synthetic data and show what sixbb does"},
     {"plugins", cmd_plugins, "list plugins, what they registered, and load errors"},
     {"backup", cmd_backup, "copy the site database safely while it is in use"},
     {"run", cmd_run, "run a Lua script with the sixbb API"},

@@ -232,8 +232,8 @@ static int validate_record(lua_State *L, int idx, const struct field *fields, co
             lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
             for (lua_Integer i = 1; i <= n; i++) {
                 if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
-                    return luaL_error(L, "sixbb.plugin: %s.%s[%lld] must be a string, got %s",
-                                      path, f->name, (long long)i, luaL_typename(L, -1));
+                    return luaL_error(L, "sixbb.plugin: %s.%s[%I] must be a string, got %s",
+                                      path, f->name, (lua_Integer)i, luaL_typename(L, -1));
                 lua_pop(L, 1);
             }
         }
@@ -263,12 +263,12 @@ static void validate_semantics(lua_State *L, int idx)
             lua_getfield(L, -1, "item");
             lua_Integer item = lua_tointeger(L, -1);
             if (item < 1 || item > 22)
-                luaL_error(L, "sixbb.plugin: plugin.assessment[%lld].item must be 1-22, got %lld",
-                           (long long)i, (long long)item);
+                luaL_error(L, "sixbb.plugin: plugin.assessment[%I].item must be 1-22, got %I",
+                           (lua_Integer)i, (lua_Integer)item);
             lua_getfield(L, -2, "levels");
             if (lua_rawlen(L, -1) != 4)
-                luaL_error(L, "sixbb.plugin: plugin.assessment[%lld].levels must have 4 level "
-                              "descriptions, got %d", (long long)i, (int)lua_rawlen(L, -1));
+                luaL_error(L, "sixbb.plugin: plugin.assessment[%I].levels must have 4 level "
+                              "descriptions, got %d", (lua_Integer)i, (int)lua_rawlen(L, -1));
             lua_pop(L, 3);
         }
     }
