@@ -14,6 +14,7 @@ struct command {
 
 static const struct command commands[] = {
     {"version", cmd_version, "print the version"},
+    {"synth", cmd_synth, "generate a synthetic organisation as CSV extracts"},
 };
 
 static void usage(FILE *f)
