@@ -188,10 +188,14 @@ int cmd_synth(struct cli *cli, int argc, char **argv)
     (void)cli;
     struct synth_args a = {0};
     const struct opt opts[] = {
-        {"out", 'o', OPT_VALUE, &a.out},         {"patients", 'n', OPT_VALUE, &a.patients},
-        {"seed", 0, OPT_VALUE, &a.seed},         {"as-of", 0, OPT_VALUE, &a.as_of},
-        {"sites", 0, OPT_VALUE, &a.sites},       {"no-noise", 0, OPT_FLAG, &a.no_noise},
-        {"force", 'f', OPT_FLAG, &a.force},      {"json", 0, OPT_FLAG, &a.json},
+        {"out", 'o', OPT_VALUE, &a.out},
+        {"patients", 'n', OPT_VALUE, &a.patients},
+        {"seed", 0, OPT_VALUE, &a.seed},
+        {"as-of", 0, OPT_VALUE, &a.as_of},
+        {"sites", 0, OPT_VALUE, &a.sites},
+        {"no-noise", 0, OPT_FLAG, &a.no_noise},
+        {"force", 'f', OPT_FLAG, &a.force},
+        {"json", 0, OPT_FLAG, &a.json},
         {NULL, 0, 0, NULL},
     };
     int rc = cli_parse(argc, argv, opts, usage, NULL, NULL);

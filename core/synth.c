@@ -21,11 +21,13 @@ static const struct {
     [SYNTH_SITES] = {"sites.csv", "site_id,name,timezone"},
     [SYNTH_CLINICIANS] = {"clinicians.csv",
                           "clinician_id,site_id,name,role,npi,pdmp_registered,delegate_of"},
-    [SYNTH_PATIENTS] = {"patients.csv", "patient_id,site_id,clinician_id,birth_date,sex,name,status"},
-    [SYNTH_PRESCRIPTIONS] = {"prescriptions.csv",
-                             "rx_id,patient_id,fill_date,drug,quantity,days_supply,clinician_id,ndc,"
-                             "rxnorm,strength,strength_unit,form,dose,doses_per_day,prn,"
-                             "written_date,pharmacy_id,source"},
+    [SYNTH_PATIENTS] = {"patients.csv",
+                        "patient_id,site_id,clinician_id,birth_date,sex,name,status"},
+    [SYNTH_PRESCRIPTIONS] =
+        {"prescriptions.csv",
+         "rx_id,patient_id,fill_date,drug,quantity,days_supply,clinician_id,ndc,"
+         "rxnorm,strength,strength_unit,form,dose,doses_per_day,prn,"
+         "written_date,pharmacy_id,source"},
     [SYNTH_EVENTS] = {"events.csv", "patient_id,type,date,result,clinician_id,note"},
     [SYNTH_ASSESSMENTS] = {"assessments.csv", "patient_id,instrument,date,score,items"},
     [SYNTH_APPOINTMENTS] = {"appointments.csv",
@@ -175,20 +177,20 @@ static void put_header(struct sink *s, enum synth_file f)
 /* ---- the organisation ---- */
 
 static const char *const site_places[] = {
-    "Larkmoor",  "Fennhollow", "Tallowmere", "Cindervale", "Brackenrill", "Gorsebeck",
-    "Quillstead", "Hollowmere", "Thistlecombe", "Moss Landing Row", "Emberfield", "Pellmoor"};
+    "Larkmoor",   "Fennhollow", "Tallowmere",   "Cindervale",       "Brackenrill", "Gorsebeck",
+    "Quillstead", "Hollowmere", "Thistlecombe", "Moss Landing Row", "Emberfield",  "Pellmoor"};
 static const char *const site_kinds[] = {"Family Medicine", "Community Health Center",
                                          "Primary Care", "Internal Medicine"};
 /* Mostly the Pacific Northwest, where the program started, then across the country. */
-static const char *const site_zones[] = {
-    "America/Los_Angeles", "America/Denver",  "America/Chicago", "America/New_York",
-    "America/Phoenix",     "America/Boise",   "America/Anchorage", "Pacific/Honolulu",
-    "America/Detroit",     "America/Indiana/Indianapolis", "America/Los_Angeles",
-    "America/Chicago"};
+static const char *const site_zones[] = {"America/Los_Angeles", "America/Denver",
+                                         "America/Chicago",     "America/New_York",
+                                         "America/Phoenix",     "America/Boise",
+                                         "America/Anchorage",   "Pacific/Honolulu",
+                                         "America/Detroit",     "America/Indiana/Indianapolis",
+                                         "America/Los_Angeles", "America/Chicago"};
 
-static const char *const role_names[] = {
-    [ROLE_MD] = "MD", [ROLE_DO] = "DO", [ROLE_NP] = "NP",
-    [ROLE_PA] = "PA", [ROLE_RN] = "RN", [ROLE_MA] = "MA"};
+static const char *const role_names[] = {[ROLE_MD] = "MD", [ROLE_DO] = "DO", [ROLE_NP] = "NP",
+                                         [ROLE_PA] = "PA", [ROLE_RN] = "RN", [ROLE_MA] = "MA"};
 
 const char *synth_role_name(enum role r)
 {
@@ -228,19 +230,25 @@ static void new_clinician(struct gen *g, struct rng *r, int site, bool delegate)
 {
     struct org *org = &g->org;
     struct clinician *c = &org->clin[org->nclin];
-    static const int role_w[] = {45, 15, 28, 12};
+    /* Prescribers take roles in this rotation (about 45% MD, 15% DO, 25% NP, 15% PA), so
+     * even a small organisation has every kind. */
+    static const enum role rotation[] = {ROLE_MD, ROLE_NP, ROLE_DO, ROLE_PA, ROLE_MD, ROLE_NP,
+                                         ROLE_MD, ROLE_MD, ROLE_PA, ROLE_NP, ROLE_MD, ROLE_DO,
+                                         ROLE_MD, ROLE_NP, ROLE_MD, ROLE_PA, ROLE_MD, ROLE_NP,
+                                         ROLE_DO, ROLE_MD};
     memset(c, 0, sizeof *c);
     snprintf(c->id, sizeof c->id, "C%04d", org->nclin + 1);
     c->site = site;
     c->role = delegate ? (rng_permille(r, 500) ? ROLE_RN : ROLE_MA)
-                       : (enum role)rng_weighted(r, role_w, 4);
+                       : rotation[org->nprescribers++ % ARRAY_LEN(rotation)];
     synth_make_name(r, rng_permille(r, 550) ? 'F' : 'M', c->name, sizeof c->name, false);
     make_npi(r, c->npi);
     c->diligence = rng_permille(r, 150) ? rng_range(r, 200, 450) : rng_range(r, 450, 950);
     c->panel = rng_range(r, 50, 150);
     c->delegate_of = -1;
     if (delegate || rng_permille(r, 820))
-        c->pdmp = g->as_of - (rng_permille(r, 800) ? rng_range(r, 400, 3000) : rng_range(r, 20, 365));
+        c->pdmp =
+            g->as_of - (rng_permille(r, 800) ? rng_range(r, 400, 3000) : rng_range(r, 20, 365));
     else
         c->pdmp = DATE_NONE;
     org->nclin++;
@@ -255,7 +263,8 @@ static void build_site(struct gen *g, struct rng *r, int i, int total_weight)
     if (prescribers < 2)
         prescribers = 2;
     int delegates = 1 + prescribers / 8;
-    org->clin = xrealloc(org->clin, (size_t)(org->nclin + prescribers + delegates) * sizeof *org->clin);
+    org->clin =
+        xrealloc(org->clin, (size_t)(org->nclin + prescribers + delegates) * sizeof *org->clin);
     s->presc_lo = org->nclin;
     for (int k = 0; k < prescribers; k++)
         new_clinician(g, r, i, false);
@@ -320,21 +329,28 @@ static void write_org(struct gen *g)
 /* ---- one patient's rows ---- */
 
 static const char *const ev_names[EV_COUNT] = {
-    [EV_PDMP] = "pdmp_check",       [EV_UDT] = "udt",
-    [EV_AGREEMENT] = "agreement",   [EV_NALOXONE] = "naloxone",
-    [EV_EDUCATION] = "education",   [EV_REFERRAL_BH] = "referral_bh",
+    [EV_PDMP] = "pdmp_check",           [EV_UDT] = "udt",
+    [EV_AGREEMENT] = "agreement",       [EV_NALOXONE] = "naloxone",
+    [EV_EDUCATION] = "education",       [EV_REFERRAL_BH] = "referral_bh",
     [EV_REFERRAL_OUD] = "referral_oud", [EV_MOUD] = "moud",
-    [EV_CARE_PLAN] = "care_plan",   [EV_TAPER_PLAN] = "taper_plan",
-    [EV_OVERDOSE] = "overdose",     [EV_EARLY_REFILL] = "early_refill"};
+    [EV_CARE_PLAN] = "care_plan",       [EV_TAPER_PLAN] = "taper_plan",
+    [EV_OVERDOSE] = "overdose",         [EV_EARLY_REFILL] = "early_refill"};
 
 static const char *const in_names[IN_COUNT] = {
-    [IN_PEG] = "peg",         [IN_PHQ9] = "phq9", [IN_PHQ2] = "phq2",
-    [IN_GAD7] = "gad7",       [IN_ORT] = "ort",   [IN_ORT_OUD] = "ort_oud",
-    [IN_COMM] = "comm",       [IN_PCPTSD5] = "pcptsd5", [IN_STOPBANG] = "stopbang"};
+    [IN_PEG] = "peg",   [IN_PHQ9] = "phq9",       [IN_PHQ2] = "phq2",
+    [IN_GAD7] = "gad7", [IN_ORT] = "ort",         [IN_ORT_OUD] = "ort_oud",
+    [IN_COMM] = "comm", [IN_PCPTSD5] = "pcptsd5", [IN_STOPBANG] = "stopbang"};
 
 static const char *const status_names[] = {"active", "inactive", "deceased"};
 static const char *const appt_status_names[] = {"completed", "cancelled", "no_show", "scheduled"};
 static const char *const source_names[] = {"pharmacy", "ehr", "pdmp"};
+
+/* qsort() must not be handed the NULL array of a patient without rows of a kind. */
+static void sort_rows(void *v, int n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(v, (size_t)n, size, cmp);
+}
 
 static void put_clin(struct gen *g, struct sink *s, int clin)
 {
@@ -416,7 +432,7 @@ static void write_events(struct gen *g)
 {
     struct patient *p = &g->p;
     struct sink *s = &g->out[SYNTH_EVENTS];
-    qsort(p->events.v, (size_t)p->events.n, sizeof *p->events.v, cmp_event);
+    sort_rows(p->events.v, p->events.n, sizeof *p->events.v, cmp_event);
     for (int i = 0; i < p->events.n; i++) {
         const struct event *e = &p->events.v[i];
         /* The registry keeps one event of a type per day; so does the generator. */
@@ -455,7 +471,7 @@ static void write_assessments(struct gen *g)
 {
     struct patient *p = &g->p;
     struct sink *s = &g->out[SYNTH_ASSESSMENTS];
-    qsort(p->assess.v, (size_t)p->assess.n, sizeof *p->assess.v, cmp_assessment);
+    sort_rows(p->assess.v, p->assess.n, sizeof *p->assess.v, cmp_assessment);
     for (int i = 0; i < p->assess.n; i++) {
         const struct assessment *a = &p->assess.v[i];
         if (i > 0 && a->date == a[-1].date && a->instr == a[-1].instr)
@@ -485,11 +501,11 @@ static void write_appointments(struct gen *g)
 {
     struct patient *p = &g->p;
     struct sink *s = &g->out[SYNTH_APPOINTMENTS];
-    qsort(p->appts.v, (size_t)p->appts.n, sizeof *p->appts.v, cmp_appt);
+    sort_rows(p->appts.v, p->appts.n, sizeof *p->appts.v, cmp_appt);
     for (int i = 0; i < p->appts.n; i++) {
         const struct appointment *a = &p->appts.v[i];
-        char hhmm[6] = {(char)('0' + a->minutes / 600), (char)('0' + a->minutes / 60 % 10), ':',
-                        (char)('0' + a->minutes % 60 / 10), (char)('0' + a->minutes % 10), 0};
+        char hhmm[6] = {(char)('0' + a->minutes / 600),     (char)('0' + a->minutes / 60 % 10), ':',
+                        (char)('0' + a->minutes % 60 / 10), (char)('0' + a->minutes % 10),      0};
         put_id(s, "A", ++g->next_appt, 8), put_sep(s);
         put_field(s, p->id), put_sep(s);
         put_date(g, s, a->date), put_sep(s);
@@ -525,7 +541,7 @@ static void write_diagnoses(struct gen *g)
 {
     struct patient *p = &g->p;
     struct sink *s = &g->out[SYNTH_DIAGNOSES];
-    qsort(p->dx.v, (size_t)p->dx.n, sizeof *p->dx.v, cmp_dx);
+    sort_rows(p->dx.v, p->dx.n, sizeof *p->dx.v, cmp_dx);
     for (int i = 0; i < p->dx.n; i++) {
         const struct diagnosis *x = &p->dx.v[i];
         if (i > 0 && x->date == x[-1].date && strcmp(x->code, x[-1].code) == 0)
@@ -542,7 +558,7 @@ static void write_patient(struct gen *g)
 {
     struct patient *p = &g->p;
     write_patient_row(g);
-    qsort(p->fills.v, (size_t)p->fills.n, sizeof *p->fills.v, cmp_fill);
+    sort_rows(p->fills.v, p->fills.n, sizeof *p->fills.v, cmp_fill);
     for (int i = 0; i < p->fills.n; i++)
         write_fill(g, &p->fills.v[i]);
     write_events(g);

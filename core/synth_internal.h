@@ -1,5 +1,6 @@
-/* Shared between the parts of the synthetic data generator: the organisation (synth.c), one
- * patient's story (synth_patient.c) and the row writers (synth.c). Not a public interface. */
+/* Shared between the parts of the synthetic data generator: the organisation and the CSV
+ * writers (synth.c), one patient's fills (synth_patient.c) and care (synth_care.c). Not a
+ * public interface. */
 #ifndef SIXBB_SYNTH_INTERNAL_H
 #define SIXBB_SYNTH_INTERNAL_H
 
@@ -43,7 +44,8 @@ struct org {
     int nsites;
     struct clinician *clin;
     int nclin;
-    int npharm;         /* pharmacies PH001 .. PHnnn; the last few serve the whole organisation */
+    int nprescribers;
+    int npharm;          /* pharmacies PH001 .. PHnnn; the last few serve the whole organisation */
     int shared_pharm_lo; /* first organisation-wide (mail-order, chain) pharmacy */
 };
 
@@ -58,15 +60,15 @@ struct fill {
     int product;      /* enum product_id, or -1 when text says it all */
     const char *text; /* drug text overriding the product's description, or NULL */
     int qty;
-    int days;          /* -1: days supply missing (noise) */
-    int clin;          /* prescriber */
-    int pharm;         /* 0-based pharmacy index */
-    uint8_t source;    /* enum rx_source */
-    uint8_t codes;     /* enum rx_codes */
-    int8_t sig_dose;   /* 0: no sig in the extract */
+    int days;        /* -1: days supply missing (noise) */
+    int clin;        /* prescriber */
+    int pharm;       /* 0-based pharmacy index */
+    uint8_t source;  /* enum rx_source */
+    uint8_t codes;   /* enum rx_codes */
+    int8_t sig_dose; /* 0: no sig in the extract */
     int8_t sig_per_day;
-    int8_t prn;        /* -1: not given */
-    int med10;         /* daily MED x10 of this fill (story only) */
+    int8_t prn; /* -1: not given */
+    int med10;  /* daily MED x10 of this fill (story only) */
 };
 
 enum ev_type {
@@ -93,8 +95,18 @@ struct event {
     const char *result, *note;
 };
 
-enum instrument { IN_PEG, IN_PHQ9, IN_PHQ2, IN_GAD7, IN_ORT, IN_ORT_OUD, IN_COMM, IN_PCPTSD5,
-                  IN_STOPBANG, IN_COUNT };
+enum instrument {
+    IN_PEG,
+    IN_PHQ9,
+    IN_PHQ2,
+    IN_GAD7,
+    IN_ORT,
+    IN_ORT_OUD,
+    IN_COMM,
+    IN_PCPTSD5,
+    IN_STOPBANG,
+    IN_COUNT
+};
 
 #define MAX_ITEMS 17
 
@@ -168,7 +180,7 @@ struct gen {
     struct org org;
     struct sink out[SYNTH_NFILES];
     long next_rx, next_appt;
-    int werr; /* first write error (errno), 0 when none */
+    int werr;         /* first write error (errno), 0 when none */
     day_t date_base;  /* first day of date_table */
     char *date_table; /* ISO dates around the as-of date, 10 bytes each, no separators */
     struct patient p;
@@ -178,7 +190,7 @@ struct gen {
 void synth_patient(struct gen *g, int idx);
 void synth_patient_free(struct patient *p);
 
-/* Scores an assessment by the rules in CARE-GAPS.md; returns the score x100. */
+/* synth_care.c: scores an assessment by the published rules; returns the score x100. */
 int synth_score100(const struct assessment *a, char sex);
 
 const char *synth_role_name(enum role r);
