@@ -192,11 +192,6 @@ static const char *const site_zones[] = {"America/Los_Angeles", "America/Denver"
 static const char *const role_names[] = {[ROLE_MD] = "MD", [ROLE_DO] = "DO", [ROLE_NP] = "NP",
                                          [ROLE_PA] = "PA", [ROLE_RN] = "RN", [ROLE_MA] = "MA"};
 
-const char *synth_role_name(enum role r)
-{
-    return role_names[r];
-}
-
 /* NPI-shaped number: ten digits with a valid Luhn check digit (computed with the 80840 prefix
  * the NPI standard prescribes) but starting with 9, which the NPI system has never issued, so no
  * synthetic clinician can be mistaken for a real one. */

@@ -532,7 +532,8 @@ static void oud_dx(struct story *s)
 
 static void exclusion_dx(struct story *s)
 {
-    static const char *const cancer[] = {"C50.919", "C61", "C34.90", "C18.9", "C25.9", "C79.51"};
+    static const char *const cancer[] = {"C50.9", "C50.919", "C61",   "C34.90",
+                                         "C18.9", "C25.9",   "C79.51"};
     if (s->sc == SC_CANCER || rng_permille(s->r, 15))
         add_dx(s, PICK(s->r, cancer), s->as_of - rng_range(s->r, 20, 340), DATE_NONE);
     else if (rng_permille(s->r, 10)) /* a cancer more than a year ago no longer excludes */

@@ -193,8 +193,6 @@ void synth_patient_free(struct patient *p);
 /* synth_care.c: scores an assessment by the published rules; returns the score x100. */
 int synth_score100(const struct assessment *a, char sex);
 
-const char *synth_role_name(enum role r);
-
 /* "Surname, First" from built-in lists of obviously invented names; with nickname, a quoted
  * nickname follows ("Surname, First \"Nick\""). */
 void synth_make_name(struct rng *r, char sex, char *out, size_t n, bool nickname);

@@ -171,9 +171,9 @@ static void choose_habits(struct story *s)
     const struct clinician *c = s->p->clin >= 0 ? &s->g->org.clin[s->p->clin] : NULL;
     int base = clampi((c ? c->diligence : 400) + rng_range(s->r, -150, 150), 100, 970);
     bool registered = c && c->pdmp != DATE_NONE;
-    s->h_pdmp = registered ? base * 85 / 100 : base / 5;
-    s->h_udt = habit(s, base - 60, 500, 20);
-    s->h_agree = habit(s, base + 100, 600, 30);
+    s->h_pdmp = registered ? clampi(base + 150, 0, 950) : base / 5;
+    s->h_udt = habit(s, base + 30, 500, 20);
+    s->h_agree = habit(s, base + 150, 600, 30);
     s->h_peg = base * 55 / 100;
     s->h_edu = habit(s, base * 85 / 100, 400, 20);
     s->h_screen = habit(s, base, 500, 40);
