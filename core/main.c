@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"test", cmd_test, "run Lua spec files against a temporary site"},
     {"jobs", cmd_jobs, "scheduled jobs: when a cron expression fires"},
     {"version", cmd_version, "print the version"},
+    {"synth", cmd_synth, "generate a synthetic organisation as CSV extracts"},
 };
 
 static void usage(FILE *f)
