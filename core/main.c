@@ -14,6 +14,7 @@ struct command {
 
 static const struct command commands[] = {
     {"version", cmd_version, "print the version"},
+    {"med", cmd_med, "compute morphine-equivalent dose"},
 };
 
 static void usage(FILE *f)
