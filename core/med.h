@@ -244,7 +244,7 @@ int med_parse_amount(const char *s, double *max, bool *range);
  * daily, qd, qhs, q72h, weekly … into administrations per day (the maximum). 0 or -1. */
 int med_parse_per_day(const char *s, double *per_day, bool *range);
 
-#define MED_ERROR_MAX 224
+#define MED_ERROR_MAX 320
 struct med_result {
     enum med_status status;
     double med;        /* daily MED, full precision; NAN unless MED_OK */

@@ -429,9 +429,41 @@ static bool mentioned(const struct parse *ps, int ing)
     return false;
 }
 
+static bool is_partner(const struct med_db *db, int ing)
+{
+    const struct med_ingredient *g = &db->ing[ing];
+    return g->kind == MED_KIND_NALOXONE || g->kind == MED_KIND_NALTREXONE ||
+           !strcmp(g->name, "acetaminophen") || !strcmp(g->name, "aspirin") ||
+           !strcmp(g->name, "ibuprofen");
+}
+
+/* "Norco 10", "Suboxone 8": one number for an opioid with analgesic or antagonist partners. The
+ * partners' own strengths are never under 100 mg (acetaminophen, aspirin, ibuprofen) or are
+ * never written alone (naloxone), so a number under 100 can only be the opioid's. */
+static int lone_opioid(const struct parse *ps, const int *pending, int np, const struct group *g)
+{
+    if (g->n != 1 || !(g->it[0].v < 100))
+        return -1;
+    int opioid = -1;
+    for (int k = 0; k < np; k++) {
+        enum med_kind kind = ps->db->ing[pending[k]].kind;
+        if (kind == MED_KIND_OPIOID || kind == MED_KIND_BUPRENORPHINE) {
+            if (opioid >= 0)
+                return -1;
+            opioid = pending[k];
+        } else if (!is_partner(ps->db, pending[k])) {
+            return -1;
+        }
+    }
+    return opioid;
+}
+
 static void pair_group(struct parse *ps, const int *pending, int np, const struct group *g)
 {
-    if (g->n == np) {
+    int lone = lone_opioid(ps, pending, np, g);
+    if (lone >= 0) {
+        set_strength(ps, lone, &g->it[0]);
+    } else if (g->n == np) {
         for (int k = 0; k < np; k++)
             set_strength(ps, pending[k], &g->it[k]);
     } else {
@@ -525,7 +557,8 @@ static bool partners_plausible(const struct parse *ps)
         const char *n = ps->db->ing[ps->pair[i].ing].name;
         bool analgesic = strcmp(n, "acetaminophen") == 0 || strcmp(n, "aspirin") == 0 ||
                          strcmp(n, "ibuprofen") == 0;
-        if (analgesic && !isnan(ps->pair[i].v) && ps->pair[i].unit == MED_UNIT_MG &&
+        if (analgesic && !isnan(ps->pair[i].v) &&
+            (ps->pair[i].unit == MED_UNIT_MG || ps->pair[i].unit == MED_UNIT_NONE) &&
             ps->pair[i].v < 100)
             return false;
     }
@@ -613,6 +646,20 @@ static enum med_resolution finish(struct parse *ps, const char *text, struct med
     if (p && !isnan(p->v)) {
         out->strength = p->v;
         out->unit = p->unit;
+        if (out->unit == MED_UNIT_NONE && b && b->unit) {
+            out->unit = b->unit; /* "Duragesic 25" */
+        } else if (out->unit == MED_UNIT_NONE) {
+            /* A bare number reads as milligrams, said so by a flag, except where milligrams
+             * would be wrong: micrograms for fentanyl, per mL for liquids, per hour for
+             * patches. */
+            if (ps->db->ing[ing].mcg || out->form == MED_FORM_LIQUID ||
+                out->form == MED_FORM_PATCH) {
+                snprintf(why, whylen, "unit of the %s strength missing in '%s'", name, q);
+                return MED_PARTIAL;
+            }
+            out->unit = MED_UNIT_MG;
+            out->flags |= MED_FLAG_UNIT_ASSUMED;
+        }
     } else if (b && !isnan(b->strength) && b->n_ing > 0) {
         out->strength = b->strength; /* "Tylenol #3" */
         out->unit = b->unit ? b->unit : MED_UNIT_MG;
