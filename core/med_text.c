@@ -209,10 +209,15 @@ static int match_name(struct parse *ps, int i, const struct med_name **out)
     for (int j = i; j < ps->nt && words < 4; j++) {
         if (tok_sym(ps, j, '-') && words > 0)
             continue;
-        if (!tok_is(ps, j, T_WORD) || !ps->t[j].w[0])
+        if (tok_is(ps, j, T_NUM) && words > 0) /* site names such as "clinic oxy 5" */
+            len += (size_t)snprintf(key + len, sizeof key - len, " %g", ps->t[j].v);
+        else if (tok_is(ps, j, T_WORD) && ps->t[j].w[0])
+            len += (size_t)snprintf(key + len, sizeof key - len, "%s%s", words ? " " : "",
+                                    ps->t[j].w);
+        else
             break;
-        len += (size_t)snprintf(key + len, sizeof key - len, "%s%s", words ? " " : "",
-                                ps->t[j].w);
+        if (len >= sizeof key)
+            break;
         words++;
         const struct med_name *nm = med_name_find(ps->db, key);
         if (nm) {
@@ -370,10 +375,9 @@ static void scan(struct parse *ps)
             adjacent = false;
             i = next;
         } else if (t->kind == T_WORD) {
-            if (!in_list(t->w, salt_words)) {
-                med_form_acc_word(&ps->form, t->w);
+            med_form_acc_word(&ps->form, t->w);
+            if (!in_list(t->w, salt_words))
                 adjacent = false;
-            }
             i++;
         } else {
             if (t->sym != '(' && t->sym != ')' && t->sym != ',' && t->sym != '[' &&
