@@ -100,7 +100,8 @@ struct med_standard *med_standard_clone(const struct med_standard *s, const char
     }
     c->tiers = xmalloc((s->n_tiers ? s->n_tiers : 1) * sizeof *c->tiers);
     c->cap_tiers = c->n_tiers = s->n_tiers;
-    memcpy(c->tiers, s->tiers, s->n_tiers * sizeof *c->tiers);
+    if (s->n_tiers)
+        memcpy(c->tiers, s->tiers, s->n_tiers * sizeof *c->tiers);
     c->methadone_review = s->methadone_review;
     return c;
 }
