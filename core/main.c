@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"jobs", cmd_jobs, "scheduled jobs: when a cron expression fires"},
     {"version", cmd_version, "print the version"},
     {"synth", cmd_synth, "generate a synthetic organisation as CSV extracts"},
+    {"med", cmd_med, "compute morphine-equivalent dose"},
 };
 
 static void usage(FILE *f)
