@@ -19,6 +19,32 @@ return {
     memory_mb = 1024,          -- the whole Lua heap
   },
 
+  -- The numbers behind LtOT status, exclusions and risk tiers. Windows are in days and mean
+  -- "within N days of the evaluation date D", i.e. a date in (D - N, D].
+  rules = {
+    ltot = {
+      label_codes = { "Z79.891", "F11.90" },           -- diagnoses that label a patient as on LtOT
+      seed = { window_days = 90, min_fills = 2, min_span_days = 28 },
+      cdc = { windows = 3, window_days = 30, min_days_covered = 21 },
+      bree = { window_days = 90, min_days_covered = 60 },
+      kpwa = { window_days = 90, min_days_covered = 70 },
+    },
+    exclusions = {
+      enabled = true,
+      cancer = { codes = { "C00-C96" }, within_days = 365 },
+      sickle_cell = { codes = { "D57" } },              -- any date
+      palliative = { codes = { "Z51.5" }, within_days = 365 },
+    },
+    oud_codes = { "F11.1", "F11.2" },                   -- active opioid use disorder
+    risk = {
+      high = { med = 90, benzo_overlap_days = 30, overdose_days = 365, ort = 8 },
+      moderate = { med = 50, ort = 4, phq9 = 10 },
+      intervals = { high = 90, moderate = 182, low = 365 }, -- periodic review, days
+    },
+    -- A fill without a days supply is treated as lasting this many days on the timeline.
+    missing_supply_days = 30,
+  },
+
   -- Per-check overrides keyed by check id: { enabled = false } or parameter values.
   checks = {},
 

@@ -87,7 +87,8 @@ static int merge(struct host *h, int defaults, int site, const char *path, const
             lua_settop(L, site);
             return -1;
         }
-        if (dt == LUA_TTABLE && !is_empty_table(L, dv)) {
+        /* A list in the defaults (label codes, say) is replaced whole, not merged by index. */
+        if (dt == LUA_TTABLE && !is_empty_table(L, dv) && lua_rawlen(L, dv) == 0) {
             if (!lua_istable(L, val)) {
                 host_set_error(h, "%s: setting '%s' must be a table, got %s", file, full,
                                luaL_typename(L, val));
@@ -171,8 +172,7 @@ void host_push_config(struct host *h)
         lua_rawgeti(L, LUA_REGISTRYINDEX, h->config_ref);
 }
 
-/* Pushes the value at a dotted path, or nil. */
-static void push_path(struct host *h, const char *path)
+void host_push_config_path(struct host *h, const char *path)
 {
     lua_State *L = h->L;
     host_push_config(h);
@@ -196,7 +196,7 @@ static void push_path(struct host *h, const char *path)
 
 double host_config_number(struct host *h, const char *path, double fallback)
 {
-    push_path(h, path);
+    host_push_config_path(h, path);
     double v = lua_type(h->L, -1) == LUA_TNUMBER ? lua_tonumber(h->L, -1) : fallback;
     lua_pop(h->L, 1);
     return v;
@@ -204,7 +204,7 @@ double host_config_number(struct host *h, const char *path, double fallback)
 
 const char *host_config_string(struct host *h, const char *path)
 {
-    push_path(h, path);
+    host_push_config_path(h, path);
     /* The string is anchored in the config table, which the registry keeps alive. */
     const char *s = lua_type(h->L, -1) == LUA_TSTRING ? lua_tostring(h->L, -1) : NULL;
     lua_pop(h->L, 1);

@@ -122,6 +122,8 @@ void host_push_entry(struct host *h, enum reg_kind kind, const char *id);
 int host_load_config(struct host *h, const char *defaults_path, const char *site_config_path);
 /* Pushes the merged config table (read-only view). */
 void host_push_config(struct host *h);
+/* Pushes the config value at a dotted path ("rules.risk.high"), or nil. */
+void host_push_config_path(struct host *h, const char *path);
 /* Reads config values by dotted path ("limits.check_seconds"); fallback when absent. */
 double host_config_number(struct host *h, const char *path, double fallback);
 /* Returned string is owned by the host until the next call; NULL when absent. */

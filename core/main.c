@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"version", cmd_version, "print the version"},
     {"synth", cmd_synth, "generate a synthetic organisation as CSV extracts"},
     {"med", cmd_med, "compute morphine-equivalent dose"},
+    {"check", cmd_check, "evaluate patients and list care gaps"},
 };
 
 static void usage(FILE *f)

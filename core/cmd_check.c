@@ -1,0 +1,218 @@
+/* sixbb check: evaluates every patient as of a date and lists the care gaps, grouped by
+ * clinician and patient; --explain shows one patient's facts and every check's outcome. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "eval.h"
+#include "host.h"
+#include "med.h"
+#include "json.h"
+#include "site.h"
+#include "util.h"
+
+static const char check_usage[] =
+    "usage: sixbb [-C DIR] check [--as-of DATE] [--site S] [--clinician C] [--patient P]\n"
+    "                            [--check ID] [--json] [--explain PATIENT]\n"
+    "\n"
+    "Evaluates every patient as of DATE (default: today in the site's time zone) with every\n"
+    "enabled check from the plugins and lists the care gaps, grouped by clinician and patient.\n"
+    "A run over the whole population (no --site, --clinician, --patient or --check) stores its\n"
+    "results for DATE, replacing earlier results for that date; filtered runs only print.\n"
+    "\n"
+    "  --as-of DATE        evaluate as of this date (YYYY-MM-DD)\n"
+    "  --site S            only patients of site S (and S's site-level checks)\n"
+    "  --clinician C       only patients whose responsible clinician is C\n"
+    "  --patient P         only patient P\n"
+    "  --check ID          only this check\n"
+    "  --json              machine-readable output\n"
+    "  --explain PATIENT   show the patient's facts, and for every check its rule and outcome\n";
+
+struct check_opts {
+    const char *as_of, *site, *clinician, *patient, *check, *explain;
+    bool json;
+};
+
+static int cmp_str_null_last(const char *a, const char *b)
+{
+    if (!a || !b)
+        return (a == NULL) - (b == NULL);
+    return strcmp(a, b);
+}
+
+static int cmp_gap(const void *x, const void *y)
+{
+    const struct gap *a = x, *b = y;
+    if (a->level != b->level)
+        return (int)a->level - (int)b->level;
+    int c = cmp_str_null_last(a->level == LEVEL_SITE ? a->site : a->clinician,
+                              b->level == LEVEL_SITE ? b->site : b->clinician);
+    if (c)
+        return c;
+    if ((c = cmp_str_null_last(a->patient, b->patient)))
+        return c;
+    return strcmp(a->check, b->check);
+}
+
+static void print_text(const struct eval_result *r, bool stored)
+{
+    char d[16], due[16];
+    int patients_with_gaps = 0;
+    const char *last_patient = NULL;
+    for (size_t i = 0; i < r->ngaps; i++) {
+        const struct gap *g = &r->gaps[i];
+        if (g->patient && (!last_patient || strcmp(last_patient, g->patient) != 0))
+            patients_with_gaps++;
+        if (g->patient)
+            last_patient = g->patient;
+    }
+    printf("As of %s: %d patients evaluated, %d on long-term opioid therapy, %d excluded.\n",
+           date_format(r->as_of, d), r->patients, r->ltot, r->excluded);
+    printf("%zu gap%s (%d patient%s with gaps)%s\n", r->ngaps, r->ngaps == 1 ? "" : "s",
+           patients_with_gaps, patients_with_gaps == 1 ? "" : "s",
+           stored ? "; results stored for this date." : ".");
+    const char *group = NULL;
+    enum gap_level glevel = LEVEL_PATIENT;
+    last_patient = NULL;
+    bool first = true;
+    for (size_t i = 0; i < r->ngaps; i++) {
+        const struct gap *g = &r->gaps[i];
+        const char *key = g->level == LEVEL_SITE ? g->site : g->clinician;
+        if (first || g->level != glevel || cmp_str_null_last(key, group) != 0) {
+            if (g->level == LEVEL_SITE)
+                printf("\nSite %s\n", g->site ? g->site : "?");
+            else if (g->clinician)
+                printf("\nClinician %s (site %s)\n", g->clinician, g->site ? g->site : "?");
+            else
+                printf("\nPatients without a responsible clinician\n");
+            group = key;
+            glevel = g->level;
+            last_patient = NULL;
+            first = false;
+        }
+        const char *who = g->patient ? g->patient : g->level == LEVEL_SITE ? "(site)" : "(clinician)";
+        bool same = g->patient && last_patient && strcmp(last_patient, g->patient) == 0;
+        printf("  %-10s %-28s %-8s %-10s %s\n", same ? "" : who, g->check, g->severity,
+               g->due == DATE_NONE ? "" : date_format(g->due, due), g->detail);
+        last_patient = g->patient;
+    }
+    if (r->check_errors)
+        printf("\n%d check call%s failed; see the messages above.\n", r->check_errors,
+               r->check_errors == 1 ? "" : "s");
+}
+
+static void print_json(const struct eval_result *r, struct eval *e, bool stored)
+{
+    char d[16];
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "as_of", date_format(r->as_of, d));
+    cJSON_AddNumberToObject(root, "patients_evaluated", r->patients);
+    cJSON_AddNumberToObject(root, "ltot", r->ltot);
+    cJSON_AddNumberToObject(root, "excluded", r->excluded);
+    cJSON_AddStringToObject(root, "standard", med_standard_name_of(e));
+    cJSON_AddBoolToObject(root, "stored", stored);
+    cJSON_AddNumberToObject(root, "check_errors", r->check_errors);
+    cJSON *gaps = cJSON_AddArrayToObject(root, "gaps");
+    for (size_t i = 0; i < r->ngaps; i++) {
+        const struct gap *g = &r->gaps[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "check", g->check);
+        cJSON_AddItemToObject(o, "patient", json_str_or_null(g->patient));
+        cJSON_AddItemToObject(o, "clinician", json_str_or_null(g->clinician));
+        cJSON_AddItemToObject(o, "site", json_str_or_null(g->site));
+        cJSON_AddStringToObject(o, "severity", g->severity);
+        cJSON_AddItemToObject(o, "due", json_str_or_null(g->due == DATE_NONE ? NULL : date_format(g->due, d)));
+        cJSON_AddStringToObject(o, "detail", g->detail);
+        cJSON_AddStringToObject(o, "plugin", g->plugin);
+        cJSON_AddStringToObject(o, "level", g->level == LEVEL_PATIENT     ? "patient"
+                                            : g->level == LEVEL_CLINICIAN ? "clinician"
+                                                                          : "site");
+        cJSON_AddItemToArray(gaps, o);
+    }
+    json_print(root);
+}
+
+/* The as-of date: given, or today in the site's zone. */
+int site_as_of(struct host *h, const char *given, day_t *out)
+{
+    if (given) {
+        if (date_parse(given, strlen(given), out) != 0)
+            return cli_usage_error("check", "--as-of '%s' is not a date (YYYY-MM-DD)", given);
+        return 0;
+    }
+    *out = date_today(host_config_string(h, "timezone"));
+    return 0;
+}
+
+int cmd_check(struct cli *cli, int argc, char **argv)
+{
+    struct check_opts o = {0};
+    const struct opt opts[] = {{"as-of", 0, OPT_VALUE, &o.as_of},
+                               {"site", 0, OPT_VALUE, &o.site},
+                               {"clinician", 0, OPT_VALUE, &o.clinician},
+                               {"patient", 0, OPT_VALUE, &o.patient},
+                               {"check", 0, OPT_VALUE, &o.check},
+                               {"explain", 0, OPT_VALUE, &o.explain},
+                               {"json", 0, OPT_FLAG, &o.json},
+                               {NULL, 0, 0, NULL}};
+    int rc = cli_parse(argc, argv, opts, check_usage, NULL, NULL);
+    if (rc != 0)
+        return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    if (o.explain && (o.patient || o.site || o.clinician))
+        return cli_usage_error("check", "--explain takes the patient itself; drop the filters");
+    struct site *s = site_open(cli, SITE_HOST, "check");
+    if (!s)
+        return EXIT_FAIL;
+    day_t as_of;
+    if ((rc = site_as_of(s->host, o.as_of, &as_of)) != 0) {
+        site_close(s);
+        return rc;
+    }
+    struct eval *e = eval_new(s->host, s->store);
+    if (!e) {
+        site_close(s);
+        return EXIT_FAIL;
+    }
+    int status = EXIT_OK;
+    if (o.check) {
+        bool known = false;
+        lua_State *L = s->host->L;
+        host_push_entry(s->host, REG_CHECKS, o.check);
+        known = !lua_isnil(L, -1);
+        lua_pop(L, 1);
+        if (!known) {
+            status = cli_fail("no check '%s' is registered (see 'sixbb plugins')", o.check);
+            goto done;
+        }
+    }
+    struct eval_filter f = {o.site, o.clinician, o.explain ? o.explain : o.patient, o.check};
+    struct eval_result r;
+    if (eval_run(e, as_of, &f, &r, o.explain ? stdout : NULL) != 0) {
+        status = EXIT_FAIL;
+        goto done;
+    }
+    if (o.explain) {
+        if (r.patients == 0)
+            status = cli_fail("no patient '%s' in this site", o.explain);
+        eval_result_free(&r);
+        goto done;
+    }
+    if ((o.patient || o.site || o.clinician) && r.patients == 0)
+        fprintf(stderr, "sixbb: no patients match the filters\n");
+    bool store_it = !o.site && !o.clinician && !o.patient && !o.check;
+    if (store_it && eval_store(e, &r) != 0)
+        status = EXIT_FAIL;
+    qsort(r.gaps, r.ngaps, sizeof *r.gaps, cmp_gap);
+    if (status == EXIT_OK) {
+        if (o.json)
+            print_json(&r, e, store_it);
+        else
+            print_text(&r, store_it);
+    }
+    eval_result_free(&r);
+done:
+    eval_free(e);
+    site_close(s);
+    return status;
+}

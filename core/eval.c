@@ -1,0 +1,1140 @@
+/* The evaluation loop. Each table is read once, ordered by patient id, and merged patient by
+ * patient, so the whole population costs one pass and no query per patient. Products are
+ * resolved once per distinct description and every fill's MED is recomputed under the site's
+ * current standard, so a change of standard never leaves stale numbers behind. */
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "eval_internal.h"
+#include "med_internal.h"
+#include "store.h"
+#include "util.h"
+
+enum applies { APPLIES_LTOT, APPLIES_FILL_RULE, APPLIES_ALL };
+
+struct check_def {
+    char *id, *plugin, *title, *description, *severity, *hook;
+    enum gap_level level;
+    enum applies applies;
+    int fn_ref, params_ref;
+    bool enabled;
+    int errors;
+};
+
+struct cached_product {
+    struct med_product p;
+    enum med_resolution res;
+    char why[MED_ERROR_MAX];
+};
+
+struct eval {
+    struct host *h;
+    struct store *s;
+    struct med_db *db;
+    struct med_standard *std;
+    struct rules rules;
+    struct check_def *checks;
+    size_t nchecks;
+    struct med_strmap product_index;
+    struct cached_product *products;
+    size_t nproducts, capproducts;
+    struct med_timeline *tl;
+};
+
+/* ------------------------------------------------------------------ set-up */
+
+int eval_open_med(struct host *h, struct med_db **db, struct med_standard **std, char *err,
+                  size_t errlen)
+{
+    const char *config = paths_data_dir("config");
+    *db = med_db_open(config, err, errlen);
+    if (!*db)
+        return -1;
+    const char *name = host_config_string(h, "standard");
+    if (!name)
+        name = "cdc2022";
+    *std = NULL;
+    if (h->site_dir) {
+        /* A site may keep its own tables in <site>/standards/<name>.json. */
+        char *own = xasprintf("%s/standards/%s.json", h->site_dir, name);
+        if (path_exists(own))
+            *std = med_standard_load(own, err, errlen);
+        free(own);
+    }
+    if (!*std)
+        *std = med_standard_load_named(config, name, err, errlen);
+    if (!*std) {
+        med_db_free(*db);
+        *db = NULL;
+        return -1;
+    }
+    if (h->site_dir) {
+        char *extra = xasprintf("%s/products.csv", h->site_dir);
+        int rc = path_exists(extra) ? med_db_add_products_csv(*db, extra, err, errlen) : 0;
+        free(extra);
+        if (rc != 0) {
+            med_db_free(*db);
+            med_standard_free(*std);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static char *field_str(lua_State *L, int idx, const char *name)
+{
+    lua_getfield(L, idx, name);
+    char *s = lua_isstring(L, -1) ? xstrdup(lua_tostring(L, -1)) : NULL;
+    lua_pop(L, 1);
+    return s;
+}
+
+/* Deep copy of the table at idx (values that are tables are copied too). */
+static void push_copy(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pushvalue(L, -2);
+        if (lua_istable(L, -2))
+            push_copy(L, -2);
+        else
+            lua_pushvalue(L, -2);
+        lua_rawset(L, -5);
+        lua_pop(L, 1);
+    }
+}
+
+static const char *nearest_key(lua_State *L, int t, const char *key, const char *extra)
+{
+    const char *best = NULL;
+    int bestd = 4;
+    if (extra && edit_distance(extra, key) < bestd) {
+        bestd = edit_distance(extra, key);
+        best = extra;
+    }
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            int d = edit_distance(lua_tostring(L, -1), key);
+            if (d < bestd) {
+                bestd = d;
+                best = lua_tostring(L, -1);
+            }
+        }
+    }
+    return best;
+}
+
+/* Writes the site's overrides (src) over the check's defaults (dst), refusing unknown keys and
+ * values of another type, so a typo in sixbb.lua never silently leaves a default in force. */
+static int merge_params(struct host *h, int dst, int src, const char *path, bool top)
+{
+    lua_State *L = h->L;
+    dst = lua_absindex(L, dst);
+    src = lua_absindex(L, src);
+    lua_pushnil(L);
+    while (lua_next(L, src)) {
+        int v = lua_gettop(L), k = v - 1;
+        if (lua_type(L, k) != LUA_TSTRING) {
+            host_set_error(h, "setting '%s' has a %s key; parameters are named", path,
+                           luaL_typename(L, k));
+            return -1;
+        }
+        const char *key = lua_tostring(L, k);
+        if (top && strcmp(key, "enabled") == 0) {
+            if (!lua_isboolean(L, v)) {
+                host_set_error(h, "setting '%s.enabled' must be a boolean", path);
+                return -1;
+            }
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pushvalue(L, k);
+        int t = lua_rawget(L, dst);
+        if (t == LUA_TNIL) {
+            const char *near = nearest_key(L, dst, key, top ? "enabled" : NULL);
+            if (near)
+                host_set_error(h, "unknown setting '%s.%s' (did you mean '%s.%s'?)", path, key,
+                               path, near);
+            else
+                host_set_error(h, "unknown setting '%s.%s'", path, key);
+            return -1;
+        }
+        if (t != lua_type(L, v)) {
+            host_set_error(h, "setting '%s.%s' must be a %s, got %s", path, key,
+                           lua_typename(L, t), luaL_typename(L, v));
+            return -1;
+        }
+        if (t == LUA_TTABLE && lua_rawlen(L, -1) == 0) {
+            char *sub = xasprintf("%s.%s", path, key);
+            int rc = merge_params(h, -1, v, sub, false);
+            free(sub);
+            if (rc != 0)
+                return -1;
+            lua_pop(L, 1);
+        } else {
+            lua_pop(L, 1);
+            lua_pushvalue(L, k);
+            lua_pushvalue(L, v);
+            lua_rawset(L, dst);
+        }
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+static int find_check(struct eval *e, const char *id)
+{
+    for (size_t i = 0; i < e->nchecks; i++)
+        if (strcmp(e->checks[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Every key under checks = {...} in the site config must name a registered check. */
+static int apply_overrides(struct eval *e)
+{
+    lua_State *L = e->h->L;
+    int top = lua_gettop(L);
+    host_push_config_path(e->h, "checks");
+    int cfg = lua_gettop(L);
+    if (!lua_istable(L, cfg)) {
+        lua_settop(L, top);
+        return 0;
+    }
+    lua_pushnil(L);
+    while (lua_next(L, cfg)) {
+        const char *id = lua_tostring(L, -2);
+        int i = lua_type(L, -2) == LUA_TSTRING ? find_check(e, id) : -1;
+        if (i < 0) {
+            const char *best = NULL;
+            int bestd = 4;
+            for (size_t k = 0; id && k < e->nchecks; k++) {
+                int d = edit_distance(e->checks[k].id, id);
+                if (d < bestd) {
+                    bestd = d;
+                    best = e->checks[k].id;
+                }
+            }
+            if (best)
+                host_set_error(e->h, "sixbb.lua: unknown check '%s' in checks (did you mean '%s'?)",
+                               id ? id : "?", best);
+            else
+                host_set_error(e->h, "sixbb.lua: unknown check '%s' in checks", id ? id : "?");
+            lua_settop(L, top);
+            return -1;
+        }
+        if (!lua_istable(L, -1)) {
+            host_set_error(e->h, "sixbb.lua: checks['%s'] must be a table", id);
+            lua_settop(L, top);
+            return -1;
+        }
+        struct check_def *c = &e->checks[i];
+        lua_getfield(L, -1, "enabled");
+        if (lua_isboolean(L, -1) && !lua_toboolean(L, -1))
+            c->enabled = false;
+        lua_pop(L, 1);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, c->params_ref);
+        char *path = xasprintf("checks['%s']", id);
+        int rc = merge_params(e->h, -1, -2, path, true);
+        free(path);
+        if (rc != 0) {
+            char *msg = xasprintf("sixbb.lua: %s", e->h->last_error);
+            host_set_error(e->h, "%s", msg);
+            free(msg);
+            lua_settop(L, top);
+            return -1;
+        }
+        lua_pop(L, 2);
+    }
+    lua_settop(L, top);
+    return 0;
+}
+
+static void load_checks(struct eval *e)
+{
+    lua_State *L = e->h->L;
+    host_push_registry(e->h, REG_CHECKS);
+    int list = lua_gettop(L);
+    size_t n = lua_rawlen(L, list);
+    e->checks = xcalloc(n ? n : 1, sizeof *e->checks);
+    for (size_t i = 1; i <= n; i++) {
+        lua_rawgeti(L, list, (lua_Integer)i);
+        int ent = lua_gettop(L);
+        struct check_def *c = &e->checks[e->nchecks++];
+        c->id = field_str(L, ent, "id");
+        c->plugin = field_str(L, ent, "plugin");
+        c->title = field_str(L, ent, "title");
+        c->description = field_str(L, ent, "description");
+        c->severity = field_str(L, ent, "severity");
+        c->hook = xasprintf("check '%s'", c->id);
+        char *level = field_str(L, ent, "level");
+        c->level = level && strcmp(level, "clinician") == 0 ? LEVEL_CLINICIAN
+                   : level && strcmp(level, "site") == 0    ? LEVEL_SITE
+                                                            : LEVEL_PATIENT;
+        free(level);
+        char *applies = field_str(L, ent, "applies");
+        c->applies = applies && strcmp(applies, "fill_rule") == 0 ? APPLIES_FILL_RULE
+                     : applies && strcmp(applies, "all") == 0     ? APPLIES_ALL
+                                                                  : APPLIES_LTOT;
+        free(applies);
+        lua_getfield(L, ent, "enabled");
+        c->enabled = !(lua_isboolean(L, -1) && !lua_toboolean(L, -1));
+        lua_pop(L, 1);
+        lua_getfield(L, ent, "run");
+        c->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        if (lua_getfield(L, ent, "params") == LUA_TTABLE)
+            push_copy(L, -1);
+        else
+            lua_newtable(L);
+        c->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        lua_settop(L, list);
+    }
+    lua_settop(L, list - 1);
+}
+
+struct eval *eval_new(struct host *h, struct store *s)
+{
+    struct eval *e = xcalloc(1, sizeof *e);
+    e->h = h;
+    e->s = s;
+    char err[1024];
+    if (eval_open_med(h, &e->db, &e->std, err, sizeof err) != 0) {
+        cli_fail("cannot load the MED tables: %s", err);
+        free(e);
+        return NULL;
+    }
+    if (rules_read(h, &e->rules) != 0) {
+        cli_fail("configuration error: %s", h->last_error);
+        eval_free(e);
+        return NULL;
+    }
+    load_checks(e);
+    if (apply_overrides(e) != 0) {
+        cli_fail("configuration error: %s", h->last_error);
+        eval_free(e);
+        return NULL;
+    }
+    struct med_timeline_options o = {.missing_supply_days = e->rules.missing_supply_days};
+    e->tl = med_timeline_new(&o);
+    return e;
+}
+
+void eval_free(struct eval *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->nchecks; i++) {
+        struct check_def *c = &e->checks[i];
+        free(c->id);
+        free(c->plugin);
+        free(c->title);
+        free(c->description);
+        free(c->severity);
+        free(c->hook);
+        luaL_unref(e->h->L, LUA_REGISTRYINDEX, c->fn_ref);
+        luaL_unref(e->h->L, LUA_REGISTRYINDEX, c->params_ref);
+    }
+    free(e->checks);
+    med_strmap_free(&e->product_index);
+    free(e->products);
+    med_timeline_free(e->tl);
+    med_db_free(e->db);
+    med_standard_free(e->std);
+    rules_free(&e->rules);
+    free(e);
+}
+
+const struct med_standard *eval_standard(struct eval *e)
+{
+    return e->std;
+}
+
+struct med_db *eval_med_db(struct eval *e)
+{
+    return e->db;
+}
+
+/* ------------------------------------------------------------------ reading rows */
+
+struct cursor {
+    sqlite3_stmt *st;
+    bool done;
+};
+
+static void cur_step(struct cursor *c)
+{
+    if (!c->done && sqlite3_step(c->st) != SQLITE_ROW)
+        c->done = true;
+}
+
+/* Moves past rows of patients before `id` (rows without a patient row are not evaluated) and
+ * reports whether the cursor now stands on a row of `id`. */
+static bool cur_at(struct cursor *c, const char *id)
+{
+    while (!c->done) {
+        const char *pid = (const char *)sqlite3_column_text(c->st, 0);
+        int cmp = strcmp(pid ? pid : "", id);
+        if (cmp == 0)
+            return true;
+        if (cmp > 0)
+            return false;
+        cur_step(c);
+    }
+    return false;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static day_t col_date(sqlite3_stmt *st, int i)
+{
+    const char *s = col(st, i);
+    day_t d;
+    if (!s || date_parse(s, strlen(s), &d) != 0)
+        return DATE_NONE;
+    return d;
+}
+
+static double col_num(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+static const struct cached_product *resolve_cached(struct eval *e, const struct med_input *in)
+{
+    char key[1024];
+    snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%.17g\x1f%s\x1f%s", in->drug ? in->drug : "",
+             in->ndc ? in->ndc : "", in->rxnorm ? in->rxnorm : "", in->strength,
+             in->strength_unit ? in->strength_unit : "", in->form ? in->form : "");
+    uint32_t idx;
+    if (med_strmap_get(&e->product_index, key, &idx))
+        return &e->products[idx];
+    if (e->nproducts == e->capproducts) {
+        e->capproducts = e->capproducts ? e->capproducts * 2 : 256;
+        e->products = xrealloc(e->products, e->capproducts * sizeof *e->products);
+    }
+    struct cached_product *cp = &e->products[e->nproducts];
+    cp->why[0] = 0;
+    cp->res = med_resolve(e->db, in, &cp->p, cp->why, sizeof cp->why);
+    med_strmap_put(&e->product_index, key, (uint32_t)e->nproducts);
+    return &e->products[e->nproducts++];
+}
+
+static void rows_add_fill(struct eval *e, struct patient_rows *pr, sqlite3_stmt *st, day_t as_of)
+{
+    struct med_input in = med_input_empty();
+    in.drug = col(st, 3);
+    in.quantity = col_num(st, 4);
+    in.days_supply = col_num(st, 5);
+    in.ndc = col(st, 6);
+    in.rxnorm = col(st, 7);
+    in.strength = col_num(st, 8);
+    in.strength_unit = col(st, 9);
+    in.form = col(st, 10);
+    in.dose = col(st, 11);
+    in.doses_per_day = col(st, 12);
+    in.prn = sqlite3_column_int(st, 13) != 0;
+    day_t date = col_date(st, 2);
+    if (date == DATE_NONE)
+        return;
+    const struct cached_product *cp = resolve_cached(e, &in);
+    struct med_result r;
+    struct med_dosing d;
+    char err[MED_ERROR_MAX];
+    const char *why = NULL;
+    if (med_dosing_from_input(&in, &d, err, sizeof err) < 0) {
+        struct med_dosing none = {NAN, NAN, NAN, NAN, false, false, false};
+        med_calc(e->std, &cp->p, &none, &r);
+        r.status = MED_ERROR;
+        why = err;
+    } else {
+        med_calc(e->std, &cp->p, &d, &r);
+        if (cp->res == MED_UNRESOLVED ||
+            (cp->res == MED_PARTIAL && (r.status == MED_OK || r.status == MED_ERROR))) {
+            r.status = MED_ERROR;
+            why = cp->why;
+        } else if (r.status == MED_ERROR) {
+            why = r.error;
+        }
+    }
+    if (r.status == MED_ERROR)
+        r.med = NAN;
+    if (pr->nfills == pr->capfills) {
+        pr->capfills = pr->capfills ? pr->capfills * 2 : 32;
+        pr->fills = xrealloc(pr->fills, pr->capfills * sizeof *pr->fills);
+        pr->rx_at = xrealloc(pr->rx_at, pr->capfills * sizeof *pr->rx_at);
+        pr->why_at = xrealloc(pr->why_at, pr->capfills * sizeof *pr->why_at);
+    }
+    size_t i = pr->nfills++;
+    int32_t days = isnan(in.days_supply) ? 0 : (int32_t)in.days_supply;
+    med_fill_from_result(&pr->fills[i], date, days, &r);
+    pr->rx_at[i] = pr->arena.len;
+    const char *rx = col(st, 1);
+    buf_append(&pr->arena, rx ? rx : "?", strlen(rx ? rx : "?") + 1);
+    pr->why_at[i] = (size_t)-1;
+    if (why) {
+        pr->why_at[i] = pr->arena.len;
+        buf_append(&pr->arena, why, strlen(why) + 1);
+    }
+    day_t *last = NULL;
+    switch (cp->p.cls) {
+    case MED_CLASS_NALOXONE: last = &pr->last_fill_naloxone; break;
+    case MED_CLASS_MOUD: last = &pr->last_fill_moud; break;
+    case MED_CLASS_BENZO: last = &pr->last_fill_benzo; break;
+    case MED_CLASS_OPIOID:
+    case MED_CLASS_BUP_PAIN: last = &pr->last_fill_opioid; break;
+    default: break;
+    }
+    if (last && date <= as_of && (*last == DATE_NONE || date > *last))
+        *last = date;
+}
+
+static void rows_add_score(struct patient_rows *pr, sqlite3_stmt *st)
+{
+    if (pr->nscores == pr->capscores) {
+        pr->capscores = pr->capscores ? pr->capscores * 2 : 8;
+        pr->scores = xrealloc(pr->scores, pr->capscores * sizeof *pr->scores);
+    }
+    struct score *s = &pr->scores[pr->nscores];
+    const char *inst = col(st, 1);
+    snprintf(s->instrument, sizeof s->instrument, "%s", inst ? inst : "");
+    s->date = col_date(st, 2);
+    s->has_score = sqlite3_column_type(st, 3) != SQLITE_NULL;
+    s->score = s->has_score ? sqlite3_column_double(st, 3) : 0;
+    if (s->date != DATE_NONE)
+        pr->nscores++;
+}
+
+static void rows_add_diagnosis(const struct rules *ru, struct patient_rows *pr, sqlite3_stmt *st,
+                               day_t as_of)
+{
+    char code[32];
+    const char *raw = col(st, 1);
+    code_normalize(raw ? raw : "", code, sizeof code);
+    day_t date = col_date(st, 2), end = col_date(st, 3);
+    if (date == DATE_NONE || date > as_of)
+        return;
+    bool active = end == DATE_NONE || end >= as_of;
+    char d[16];
+    if (active && code_in_set(&ru->label, code) && !pr->labeled) {
+        pr->labeled = true;
+        snprintf(pr->label_code, sizeof pr->label_code, "%s", raw);
+    }
+    if (active && code_in_set(&ru->oud, code) && (!pr->oud || date < pr->oud_date)) {
+        pr->oud = true;
+        pr->oud_date = date;
+    }
+    if (pr->exclusion[0])
+        return;
+    if (code_in_set(&ru->cancer, code) && date > as_of - ru->cancer_days)
+        snprintf(pr->exclusion, sizeof pr->exclusion, "active cancer (%s on %s)", raw,
+                 date_format(date, d));
+    else if (code_in_set(&ru->sickle, code))
+        snprintf(pr->exclusion, sizeof pr->exclusion, "sickle cell disease (%s on %s)", raw,
+                 date_format(date, d));
+    else if (code_in_set(&ru->palliative, code) && date > as_of - ru->palliative_days)
+        snprintf(pr->exclusion, sizeof pr->exclusion, "hospice or palliative care (%s on %s)", raw,
+                 date_format(date, d));
+}
+
+static void rows_reset(struct patient_rows *pr)
+{
+    pr->nfills = 0;
+    pr->nscores = 0;
+    pr->arena.len = 0;
+    for (int i = 0; i < EV_N; i++)
+        pr->last_event[i] = DATE_NONE;
+    pr->last_fill_naloxone = pr->last_fill_moud = pr->last_fill_opioid = pr->last_fill_benzo =
+        DATE_NONE;
+    pr->last_visit = pr->next_visit = DATE_NONE;
+    pr->labeled = pr->oud = false;
+    pr->label_code[0] = 0;
+    pr->oud_date = DATE_NONE;
+    pr->exclusion[0] = 0;
+}
+
+static void copy_id(char *dst, const char *src)
+{
+    snprintf(dst, ID_MAX, "%s", src ? src : "");
+}
+
+/* ------------------------------------------------------------------ running checks */
+
+static void result_add(struct eval_result *r, const struct check_def *c, const char *patient,
+                       const char *clinician, const char *site, const char *severity,
+                       day_t due, const char *detail)
+{
+    if (r->ngaps == r->capgaps) {
+        r->capgaps = r->capgaps ? r->capgaps * 2 : 256;
+        r->gaps = xrealloc(r->gaps, r->capgaps * sizeof *r->gaps);
+    }
+    struct gap *g = &r->gaps[r->ngaps++];
+    g->check = xstrdup(c->id);
+    g->plugin = xstrdup(c->plugin ? c->plugin : "");
+    g->patient = patient ? xstrdup(patient) : NULL;
+    g->clinician = clinician && *clinician ? xstrdup(clinician) : NULL;
+    g->site = site && *site ? xstrdup(site) : NULL;
+    g->severity = xstrdup(severity);
+    g->detail = xstrdup(detail ? detail : "");
+    g->due = due;
+    g->level = c->level;
+}
+
+/* Outcome of one check call, for the result list and for --explain. */
+struct outcome {
+    bool gap, error;
+    char severity[32];
+    day_t due;
+    char detail[512];
+};
+
+static void report_check_error(struct check_def *c, const char *msg)
+{
+    /* The first few failures of each check are shown; the count covers the rest. */
+    if (c->errors++ < 3)
+        host_log("error", "%s", msg);
+}
+
+/* Calls check c with the facts table at facts_idx. */
+static void run_check(struct eval *e, struct check_def *c, int facts_idx, struct outcome *o)
+{
+    lua_State *L = e->h->L;
+    memset(o, 0, sizeof *o);
+    o->due = DATE_NONE;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, c->fn_ref);
+    lua_pushvalue(L, facts_idx);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, c->params_ref);
+    if (host_pcall(e->h, c->plugin, c->hook, 2, 1, e->h->limits.check_seconds) != 0) {
+        o->error = true;
+        snprintf(o->detail, sizeof o->detail, "%s", e->h->last_error);
+        report_check_error(c, e->h->last_error);
+        return;
+    }
+    int t = lua_type(L, -1);
+    if (t == LUA_TNIL || (t == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (t != LUA_TTABLE) {
+        o->error = true;
+        snprintf(o->detail, sizeof o->detail,
+                 "plugin '%s', %s: returned a %s; expected nil or a table", c->plugin, c->hook,
+                 lua_typename(L, t));
+        report_check_error(c, o->detail);
+        lua_pop(L, 1);
+        return;
+    }
+    o->gap = true;
+    lua_getfield(L, -1, "severity");
+    snprintf(o->severity, sizeof o->severity, "%s",
+             lua_isstring(L, -1) ? lua_tostring(L, -1) : c->severity ? c->severity : "due");
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "detail");
+    snprintf(o->detail, sizeof o->detail, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "due");
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        if (date_parse(s, len, &o->due) != 0) {
+            o->gap = false;
+            o->error = true;
+            snprintf(o->detail, sizeof o->detail,
+                     "plugin '%s', %s: returned due = '%s'; expected a YYYY-MM-DD date", c->plugin,
+                     c->hook, s);
+            report_check_error(c, o->detail);
+        }
+    }
+    lua_pop(L, 2);
+}
+
+static bool applies_to(const struct check_def *c, const struct facts *f)
+{
+    if (c->applies == APPLIES_ALL)
+        return true;
+    if (f->excluded)
+        return false;
+    return c->applies == APPLIES_FILL_RULE ? f->fill_rule : f->ltot;
+}
+
+static bool check_selected(const struct check_def *c, const struct eval_filter *flt)
+{
+    return c->enabled && (!flt->check || strcmp(flt->check, c->id) == 0);
+}
+
+/* ------------------------------------------------------------------ explain */
+
+static void explain_facts(FILE *out, const struct rules *ru, const struct patient_rows *pr,
+                          const struct facts *f, day_t as_of)
+{
+    char d[16];
+    fprintf(out, "Patient %s (site %s, clinician %s) as of %s\n\n", pr->id, pr->site,
+            pr->has_clinician ? pr->clinician : "none", date_format(as_of, d));
+    fprintf(out, "Facts\n");
+    fprintf(out, "  LtOT (%s rule): %s — %s\n", ltot_rule_names[ru->ltot_rule],
+            f->ltot ? "yes" : "no", f->ltot_reason);
+    fprintf(out, "  label diagnosis: %s\n", pr->labeled ? pr->label_code : "none");
+    fprintf(out, "  excluded: %s\n", f->excluded ? pr->exclusion : "no");
+    fprintf(out, "  current MED: %.1f%s%s\n", f->med, f->med_unknown ? " (incomplete: " : "",
+            f->med_unknown ? f->med_unknown_detail : "");
+    if (f->med_unknown)
+        fprintf(out, "    )\n");
+    fprintf(out, "  MED over the last 90 days: max %.1f, average %.1f; days covered %d\n",
+            f->med_max90, f->med_avg90, f->covered90);
+    fprintf(out, "  benzodiazepine overlap days (last 30): %d\n", f->overlap30);
+    fprintf(out, "  risk tier: %s", risk_names[f->risk]);
+    for (int i = 0; i < f->nreasons; i++)
+        fprintf(out, "%s%s", i ? "; " : " (", f->reasons[i]);
+    fprintf(out, "%s; review every %d days\n", f->nreasons ? ")" : "", ru->interval[f->risk]);
+    fprintf(out, "  last events:");
+    int shown = 0;
+    for (int i = 0; i < EV_N; i++)
+        if (pr->last_event[i] != DATE_NONE)
+            fprintf(out, "%s %s %s", shown++ ? "," : "", event_names[i],
+                    date_format(pr->last_event[i], d));
+    fprintf(out, "%s\n", shown ? "" : " none");
+    fprintf(out, "  last visit: %s", pr->last_visit == DATE_NONE ? "none" : date_format(pr->last_visit, d));
+    fprintf(out, "; next scheduled: %s\n",
+            pr->next_visit == DATE_NONE ? "none" : date_format(pr->next_visit, d));
+    fprintf(out, "  latest assessments:");
+    shown = 0;
+    for (size_t i = 0; i < pr->nscores; i++) {
+        const struct score *s = &pr->scores[i];
+        if (rows_latest_score(pr, s->instrument) != s)
+            continue;
+        if (s->has_score)
+            fprintf(out, "%s %s %g on %s", shown++ ? "," : "", s->instrument, s->score,
+                    date_format(s->date, d));
+        else
+            fprintf(out, "%s %s on %s", shown++ ? "," : "", s->instrument, date_format(s->date, d));
+    }
+    fprintf(out, "%s\n", shown ? "" : " none");
+    fprintf(out, "  fills: naloxone %s", pr->last_fill_naloxone == DATE_NONE ? "none" : date_format(pr->last_fill_naloxone, d));
+    fprintf(out, ", MOUD %s", pr->last_fill_moud == DATE_NONE ? "none" : date_format(pr->last_fill_moud, d));
+    fprintf(out, ", OUD diagnosis %s\n", pr->oud ? date_format(pr->oud_date, d) : "none");
+    fprintf(out, "\nChecks\n");
+}
+
+static void explain_check(FILE *out, const struct check_def *c, const struct facts *f,
+                          const struct outcome *o, bool ran)
+{
+    char d[16];
+    fprintf(out, "  %-28s ", c->id);
+    if (!c->enabled)
+        fprintf(out, "disabled in the site config\n");
+    else if (!ran && f->excluded && c->applies != APPLIES_ALL)
+        fprintf(out, "not applicable: excluded\n");
+    else if (!ran)
+        fprintf(out, "not applicable: %s\n",
+                c->applies == APPLIES_FILL_RULE ? "does not meet the fill rule" : "not on LtOT");
+    else if (o->error)
+        fprintf(out, "ERROR %s\n", o->detail);
+    else if (o->gap)
+        fprintf(out, "GAP (%s%s%s) %s\n", o->severity, o->due != DATE_NONE ? ", due " : "",
+                o->due != DATE_NONE ? date_format(o->due, d) : "", o->detail);
+    else
+        fprintf(out, "no gap\n");
+    if (c->description)
+        fprintf(out, "  %-28s rule: %s\n", "", c->description);
+}
+
+/* ------------------------------------------------------------------ the loop */
+
+static const char SQL_PATIENTS[] =
+    "SELECT patient_id, site_id, clinician_id, birth_date, sex FROM patients "
+    "WHERE (?1 IS NULL OR patient_id = ?1) AND (?2 IS NULL OR site_id = ?2) "
+    "AND (?3 IS NULL OR clinician_id = ?3) ORDER BY patient_id";
+static const char SQL_RX[] =
+    "SELECT patient_id, rx_id, fill_date, drug, quantity, days_supply, ndc, rxnorm, strength, "
+    "strength_unit, form, dose, doses_per_day, prn FROM prescriptions "
+    "WHERE (?1 IS NULL OR patient_id = ?1) AND fill_date <= ?2 AND fill_date > ?3 "
+    "ORDER BY patient_id";
+static const char SQL_EVENTS[] = "SELECT patient_id, type, date FROM events "
+                                 "WHERE (?1 IS NULL OR patient_id = ?1) AND date <= ?2 "
+                                 "ORDER BY patient_id";
+static const char SQL_ASSESS[] = "SELECT patient_id, instrument, date, score FROM assessments "
+                                 "WHERE (?1 IS NULL OR patient_id = ?1) AND date <= ?2 "
+                                 "ORDER BY patient_id";
+static const char SQL_APPTS[] = "SELECT patient_id, date, status FROM appointments "
+                                "WHERE (?1 IS NULL OR patient_id = ?1) ORDER BY patient_id";
+static const char SQL_DX[] = "SELECT patient_id, code, date, end_date FROM diagnoses "
+                             "WHERE (?1 IS NULL OR patient_id = ?1) AND date <= ?2 "
+                             "ORDER BY patient_id";
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Counts per clinician and site of LtOT, non-excluded patients, for the next levels. */
+struct tally {
+    char id[ID_MAX];
+    int ltot;
+};
+struct tallies {
+    struct tally *t;
+    size_t n, cap;
+};
+
+static void tally_add(struct tallies *ts, const char *id)
+{
+    for (size_t i = ts->n; i-- > 0;)
+        if (strcmp(ts->t[i].id, id) == 0) {
+            ts->t[i].ltot++;
+            return;
+        }
+    if (ts->n == ts->cap) {
+        ts->cap = ts->cap ? ts->cap * 2 : 32;
+        ts->t = xrealloc(ts->t, ts->cap * sizeof *ts->t);
+    }
+    copy_id(ts->t[ts->n].id, id);
+    ts->t[ts->n++].ltot = 1;
+}
+
+static int tally_get(const struct tallies *ts, const char *id)
+{
+    for (size_t i = 0; i < ts->n; i++)
+        if (strcmp(ts->t[i].id, id) == 0)
+            return ts->t[i].ltot;
+    return 0;
+}
+
+static void eval_patient(struct eval *e, struct patient_rows *pr, day_t as_of,
+                         const struct eval_filter *flt, struct eval_result *r, FILE *explain,
+                         struct tallies *by_clin, struct tallies *by_site)
+{
+    lua_State *L = e->h->L;
+    struct facts f;
+    facts_compute(&e->rules, e->std, e->tl, pr, as_of, &f);
+    r->patients++;
+    if (f.excluded)
+        r->excluded++;
+    if (f.fill_rule && !f.excluded) {
+        r->fill_rule++;
+        if (pr->labeled)
+            r->labeled++;
+    }
+    if (f.ltot && !f.excluded) {
+        r->ltot++;
+        if (pr->has_clinician)
+            tally_add(by_clin, pr->clinician);
+        tally_add(by_site, pr->site);
+    }
+    bool any = explain != NULL;
+    for (size_t i = 0; !any && i < e->nchecks; i++)
+        any = e->checks[i].level == LEVEL_PATIENT && check_selected(&e->checks[i], flt) &&
+              applies_to(&e->checks[i], &f);
+    if (!any)
+        return;
+    int top = lua_gettop(L);
+    facts_push(L, &e->rules, pr, &f, as_of);
+    int facts_idx = lua_gettop(L);
+    if (explain)
+        explain_facts(explain, &e->rules, pr, &f, as_of);
+    for (size_t i = 0; i < e->nchecks; i++) {
+        struct check_def *c = &e->checks[i];
+        if (c->level != LEVEL_PATIENT || (flt->check && strcmp(flt->check, c->id) != 0))
+            continue;
+        struct outcome o = {.due = DATE_NONE};
+        bool ran = c->enabled && applies_to(c, &f);
+        if (ran) {
+            run_check(e, c, facts_idx, &o);
+            if (o.error)
+                r->check_errors++;
+            else if (o.gap)
+                result_add(r, c, pr->id, pr->has_clinician ? pr->clinician : NULL, pr->site,
+                           o.severity, o.due, o.detail);
+        }
+        if (explain)
+            explain_check(explain, c, &f, &o, ran);
+    }
+    lua_settop(L, top);
+}
+
+static void run_level_checks(struct eval *e, enum gap_level level, const struct eval_filter *flt,
+                             struct eval_result *r, const char *id, const char *clinician,
+                             const char *site)
+{
+    int facts_idx = lua_gettop(e->h->L);
+    for (size_t i = 0; i < e->nchecks; i++) {
+        struct check_def *c = &e->checks[i];
+        if (c->level != level || !check_selected(c, flt))
+            continue;
+        struct outcome o;
+        run_check(e, c, facts_idx, &o);
+        if (o.error)
+            r->check_errors++;
+        else if (o.gap)
+            result_add(r, c, NULL, level == LEVEL_CLINICIAN ? id : clinician, site, o.severity,
+                       o.due, o.detail);
+    }
+}
+
+static bool level_wanted(struct eval *e, enum gap_level level, const struct eval_filter *flt)
+{
+    if (flt->patient)
+        return false;
+    for (size_t i = 0; i < e->nchecks; i++)
+        if (e->checks[i].level == level && check_selected(&e->checks[i], flt))
+            return true;
+    return false;
+}
+
+static void clinician_checks(struct eval *e, day_t as_of, const struct eval_filter *flt,
+                             struct eval_result *r, const struct tallies *by_clin)
+{
+    if (!level_wanted(e, LEVEL_CLINICIAN, flt))
+        return;
+    lua_State *L = e->h->L;
+    sqlite3_stmt *st = store_prepare(
+        e->s, "SELECT clinician_id, site_id, role, pdmp_registered, delegate_of FROM clinicians "
+              "WHERE (?1 IS NULL OR site_id = ?1) AND (?2 IS NULL OR clinician_id = ?2) "
+              "ORDER BY clinician_id");
+    bind_text_or_null(st, 1, flt->site);
+    bind_text_or_null(st, 2, flt->clinician);
+    char d[16];
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char id[ID_MAX], site[ID_MAX];
+        copy_id(id, col(st, 0));
+        copy_id(site, col(st, 1));
+        lua_createtable(L, 0, 8);
+        lua_pushstring(L, id);
+        lua_setfield(L, -2, "id");
+        lua_pushstring(L, site);
+        lua_setfield(L, -2, "site");
+        lua_pushstring(L, date_format(as_of, d));
+        lua_setfield(L, -2, "as_of");
+        for (int k = 2; k <= 4; k++) {
+            static const char *const names[] = {NULL, NULL, "role", "pdmp_registered", "delegate_of"};
+            if (col(st, k) && *col(st, k)) {
+                lua_pushstring(L, col(st, k));
+                lua_setfield(L, -2, names[k]);
+            }
+        }
+        lua_pushinteger(L, tally_get(by_clin, id));
+        lua_setfield(L, -2, "ltot_patients");
+        run_level_checks(e, LEVEL_CLINICIAN, flt, r, id, NULL, site);
+        lua_pop(L, 1);
+    }
+    sqlite3_reset(st);
+}
+
+static void site_checks(struct eval *e, day_t as_of, const struct eval_filter *flt,
+                        struct eval_result *r, const struct tallies *by_site)
+{
+    if (!level_wanted(e, LEVEL_SITE, flt) || flt->clinician)
+        return;
+    lua_State *L = e->h->L;
+    char d[16];
+    date_format(as_of, d);
+    /* Sites are read first: the meeting query below reuses the connection. */
+    sqlite3_stmt *st = store_prepare(e->s, "SELECT site_id, name FROM sites "
+                                           "WHERE (?1 IS NULL OR site_id = ?1) ORDER BY site_id");
+    bind_text_or_null(st, 1, flt->site);
+    struct {
+        char id[ID_MAX], name[128];
+    } *sites = NULL;
+    size_t n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        sites = xrealloc(sites, (n + 1) * sizeof *sites);
+        copy_id(sites[n].id, col(st, 0));
+        snprintf(sites[n].name, sizeof sites[n].name, "%s", col(st, 1) ? col(st, 1) : "");
+        n++;
+    }
+    sqlite3_reset(st);
+    sqlite3_stmt *mt = store_prepare(e->s, "SELECT replace(type, ' ', '_'), max(date) FROM meetings "
+                                           "WHERE site_id = ?1 AND date <= ?2 GROUP BY type");
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 0, 6);
+        lua_pushstring(L, sites[i].id);
+        lua_setfield(L, -2, "id");
+        lua_pushstring(L, sites[i].name);
+        lua_setfield(L, -2, "name");
+        lua_pushstring(L, d);
+        lua_setfield(L, -2, "as_of");
+        lua_pushinteger(L, tally_get(by_site, sites[i].id));
+        lua_setfield(L, -2, "ltot_patients");
+        lua_newtable(L);
+        sqlite3_reset(mt);
+        sqlite3_bind_text(mt, 1, sites[i].id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(mt, 2, d, -1, SQLITE_TRANSIENT);
+        while (sqlite3_step(mt) == SQLITE_ROW) {
+            lua_pushstring(L, col(mt, 1));
+            lua_setfield(L, -2, col(mt, 0));
+        }
+        sqlite3_reset(mt);
+        lua_setfield(L, -2, "last_meeting");
+        run_level_checks(e, LEVEL_SITE, flt, r, sites[i].id, NULL, sites[i].id);
+        lua_pop(L, 1);
+    }
+    free(sites);
+}
+
+int eval_run(struct eval *e, day_t as_of, const struct eval_filter *flt, struct eval_result *r,
+             FILE *explain)
+{
+    memset(r, 0, sizeof *r);
+    r->as_of = as_of;
+    char d[16], oldest[16];
+    date_format(as_of, d);
+    /* Fills older than three years cannot reach any window the rules look at. */
+    date_format(as_of - 3 * 366, oldest);
+    sqlite3_stmt *ps = store_prepare(e->s, SQL_PATIENTS);
+    struct cursor c[5] = {{store_prepare(e->s, SQL_RX), false},
+                          {store_prepare(e->s, SQL_EVENTS), false},
+                          {store_prepare(e->s, SQL_ASSESS), false},
+                          {store_prepare(e->s, SQL_APPTS), false},
+                          {store_prepare(e->s, SQL_DX), false}};
+    if (!ps || !c[0].st || !c[1].st || !c[2].st || !c[3].st || !c[4].st)
+        return cli_fail("cannot read the registry: %s", store_errmsg(e->s));
+    bind_text_or_null(ps, 1, flt->patient);
+    bind_text_or_null(ps, 2, flt->site);
+    bind_text_or_null(ps, 3, flt->clinician);
+    for (int i = 0; i < 5; i++) {
+        bind_text_or_null(c[i].st, 1, flt->patient);
+        if (sqlite3_bind_parameter_count(c[i].st) >= 2)
+            sqlite3_bind_text(c[i].st, 2, d, -1, SQLITE_TRANSIENT);
+        if (sqlite3_bind_parameter_count(c[i].st) >= 3)
+            sqlite3_bind_text(c[i].st, 3, oldest, -1, SQLITE_TRANSIENT);
+        cur_step(&c[i]);
+    }
+    struct patient_rows pr;
+    memset(&pr, 0, sizeof pr);
+    struct tallies by_clin = {0}, by_site = {0};
+    while (sqlite3_step(ps) == SQLITE_ROW) {
+        rows_reset(&pr);
+        copy_id(pr.id, col(ps, 0));
+        copy_id(pr.site, col(ps, 1));
+        pr.has_clinician = col(ps, 2) && *col(ps, 2);
+        copy_id(pr.clinician, col(ps, 2));
+        pr.birth = col_date(ps, 3);
+        snprintf(pr.sex, sizeof pr.sex, "%s", col(ps, 4) ? col(ps, 4) : "");
+        for (; cur_at(&c[0], pr.id); cur_step(&c[0]))
+            rows_add_fill(e, &pr, c[0].st, as_of);
+        for (; cur_at(&c[1], pr.id); cur_step(&c[1])) {
+            int t = event_type_index(col(c[1].st, 1) ? col(c[1].st, 1) : "");
+            day_t date = col_date(c[1].st, 2);
+            if (t >= 0 && date != DATE_NONE && (pr.last_event[t] == DATE_NONE || date > pr.last_event[t]))
+                pr.last_event[t] = date;
+        }
+        for (; cur_at(&c[2], pr.id); cur_step(&c[2]))
+            rows_add_score(&pr, c[2].st);
+        for (; cur_at(&c[3], pr.id); cur_step(&c[3])) {
+            day_t date = col_date(c[3].st, 1);
+            const char *status = col(c[3].st, 2);
+            bool cancelled = status && (strcmp(status, "cancelled") == 0 ||
+                                        strcmp(status, "no_show") == 0);
+            if (date == DATE_NONE)
+                continue;
+            if (date <= as_of && !cancelled && (pr.last_visit == DATE_NONE || date > pr.last_visit))
+                pr.last_visit = date;
+            if (date > as_of && (!status || !*status || strcmp(status, "scheduled") == 0) &&
+                (pr.next_visit == DATE_NONE || date < pr.next_visit))
+                pr.next_visit = date;
+        }
+        for (; cur_at(&c[4], pr.id); cur_step(&c[4]))
+            rows_add_diagnosis(&e->rules, &pr, c[4].st, as_of);
+        eval_patient(e, &pr, as_of, flt, r, explain, &by_clin, &by_site);
+    }
+    sqlite3_reset(ps);
+    for (int i = 0; i < 5; i++)
+        sqlite3_reset(c[i].st);
+    clinician_checks(e, as_of, flt, r, &by_clin);
+    site_checks(e, as_of, flt, r, &by_site);
+    free(pr.fills);
+    free(pr.rx_at);
+    free(pr.why_at);
+    free(pr.scores);
+    buf_free(&pr.arena);
+    free(by_clin.t);
+    free(by_site.t);
+    for (size_t i = 0; i < e->nchecks; i++)
+        if (e->checks[i].errors > 3)
+            host_log("error", "plugin '%s', %s failed %d times in all", e->checks[i].plugin,
+                     e->checks[i].hook, e->checks[i].errors);
+    return 0;
+}
+
+int eval_store(struct eval *e, const struct eval_result *r)
+{
+    char d[16], due[16];
+    date_format(r->as_of, d);
+    if (store_begin(e->s) != 0)
+        return cli_fail("cannot start a transaction: %s", store_errmsg(e->s));
+    sqlite3_stmt *del = store_prepare(e->s, "DELETE FROM check_results WHERE as_of = ?1");
+    sqlite3_bind_text(del, 1, d, -1, SQLITE_TRANSIENT);
+    int ok = sqlite3_step(del) == SQLITE_DONE;
+    sqlite3_reset(del);
+    sqlite3_stmt *ins = store_prepare(
+        e->s, "INSERT INTO check_results(as_of, check_id, patient_id, clinician_id, site_id, "
+              "severity, due, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
+    for (size_t i = 0; ok && i < r->ngaps; i++) {
+        const struct gap *g = &r->gaps[i];
+        sqlite3_reset(ins);
+        sqlite3_bind_text(ins, 1, d, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins, 2, g->check, -1, SQLITE_STATIC);
+        bind_text_or_null(ins, 3, g->patient);
+        bind_text_or_null(ins, 4, g->clinician);
+        bind_text_or_null(ins, 5, g->site);
+        sqlite3_bind_text(ins, 6, g->severity, -1, SQLITE_STATIC);
+        bind_text_or_null(ins, 7, g->due == DATE_NONE ? NULL : date_format(g->due, due));
+        sqlite3_bind_text(ins, 8, g->detail, -1, SQLITE_STATIC);
+        ok = sqlite3_step(ins) == SQLITE_DONE;
+    }
+    sqlite3_reset(ins);
+    sqlite3_stmt *ev = store_prepare(
+        e->s, "INSERT OR REPLACE INTO evaluations(as_of, run_at, patients_evaluated, ltot, "
+              "excluded) VALUES (?1,?2,?3,?4,?5)");
+    sqlite3_bind_text(ev, 1, d, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(ev, 2, (sqlite3_int64)time(NULL));
+    sqlite3_bind_int(ev, 3, r->patients);
+    sqlite3_bind_int(ev, 4, r->ltot);
+    sqlite3_bind_int(ev, 5, r->excluded);
+    ok = ok && sqlite3_step(ev) == SQLITE_DONE;
+    sqlite3_reset(ev);
+    char detail[128];
+    snprintf(detail, sizeof detail, "%zu gaps for %d patients", r->ngaps, r->patients);
+    ok = ok && store_audit(e->s, "evaluate", "check_results", d, detail) == 0;
+    if (!ok) {
+        store_rollback(e->s);
+        return cli_fail("cannot store the results: %s", store_errmsg(e->s));
+    }
+    if (store_commit(e->s) != 0)
+        return cli_fail("cannot store the results: %s", store_errmsg(e->s));
+    return 0;
+}
+
+void eval_result_free(struct eval_result *r)
+{
+    for (size_t i = 0; i < r->ngaps; i++) {
+        struct gap *g = &r->gaps[i];
+        free(g->check);
+        free(g->plugin);
+        free(g->patient);
+        free(g->clinician);
+        free(g->site);
+        free(g->severity);
+        free(g->detail);
+    }
+    free(r->gaps);
+    memset(r, 0, sizeof *r);
+}
+
+const char *med_standard_name_of(struct eval *e)
+{
+    return med_standard_name(e->std);
+}

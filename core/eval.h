@@ -1,0 +1,70 @@
+/* The evaluation loop: for each patient, as of a date, the facts (LtOT status, exclusion,
+ * current MED and the dose timeline, coverage, benzodiazepine overlap, last events, latest
+ * scores, risk tier) computed once in one pass over the patient's rows, then every enabled check
+ * from the plugins; clinician- and site-level checks after. Results can be stored per date. */
+#ifndef SIXBB_EVAL_H
+#define SIXBB_EVAL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "date.h"
+
+struct host;
+struct store;
+struct med_db;
+struct med_standard;
+
+enum gap_level { LEVEL_PATIENT, LEVEL_CLINICIAN, LEVEL_SITE };
+
+struct gap {
+    char *check, *plugin, *patient, *clinician, *site, *severity, *detail;
+    day_t due; /* DATE_NONE when not applicable */
+    enum gap_level level;
+};
+
+struct eval_filter {
+    const char *site, *clinician, *patient, *check;
+};
+
+struct eval_result {
+    day_t as_of;
+    int patients, ltot, excluded, fill_rule, labeled;
+    struct gap *gaps;
+    size_t ngaps, capgaps;
+    int check_errors; /* check calls that failed (reported on stderr) */
+};
+
+/* Everything evaluation needs, opened once per command. */
+struct eval;
+/* Opens the MED database and the site's standard, reads the rule parameters and prepares the
+ * checks (parameters merged with the site's overrides, which are validated here). NULL after
+ * printing the reason. */
+struct eval *eval_new(struct host *h, struct store *s);
+void eval_free(struct eval *e);
+const struct med_standard *eval_standard(struct eval *e);
+struct med_db *eval_med_db(struct eval *e);
+
+/* Runs the evaluation. With explain set (and filter->patient), writes the facts and every
+ * check's outcome for that patient to explain. Returns 0, or -1 after printing why. */
+int eval_run(struct eval *e, day_t as_of, const struct eval_filter *f, struct eval_result *r,
+             FILE *explain);
+/* Replaces the stored results for r->as_of (one transaction). Only for unfiltered runs. */
+int eval_store(struct eval *e, const struct eval_result *r);
+void eval_result_free(struct eval_result *r);
+
+/* Name of the MED standard in use. */
+const char *med_standard_name_of(struct eval *e);
+/* The as-of date for a command: given (validated), or today in the site's zone. 0 or 2. */
+int site_as_of(struct host *h, const char *given, day_t *out);
+
+/* Evidence for milestones, computed from the data as of a date (see docs/facts.md). Pushes a
+ * table onto the host's Lua stack. */
+int eval_push_evidence(struct eval *e, day_t as_of, const char *site);
+
+/* Loads the MED database and the standard the site's config names (standard = "..."), looking
+ * first in the site's standards/ folder, then in the installed config. NULL on error (err). */
+int eval_open_med(struct host *h, struct med_db **db, struct med_standard **std, char *err,
+                  size_t errlen);
+
+#endif

@@ -1,0 +1,311 @@
+/* One patient's facts as of D: LtOT status under the site's rule, exclusion, the dose timeline
+ * (current, maximum and average MED, coverage, benzodiazepine overlap), risk tier with its
+ * reasons. Everything here follows docs/facts.md and the default rules in CARE-GAPS. */
+#include <lauxlib.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "eval_internal.h"
+
+const char *const event_names[EV_N] = {"pdmp_check", "udt",        "agreement",    "naloxone",
+                                       "education",  "referral_bh", "referral_oud", "moud",
+                                       "care_plan",  "taper_plan", "overdose",     "early_refill"};
+
+int event_type_index(const char *name)
+{
+    for (int i = 0; i < EV_N; i++)
+        if (strcmp(event_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+const struct score *rows_latest_score(const struct patient_rows *pr, const char *instrument)
+{
+    const struct score *best = NULL;
+    for (size_t i = 0; i < pr->nscores; i++) {
+        const struct score *s = &pr->scores[i];
+        if (strcmp(s->instrument, instrument) == 0 && (!best || s->date >= best->date))
+            best = s;
+    }
+    return best;
+}
+
+/* "within N days of D" is (D - N, D]. */
+static bool within(day_t d, day_t as_of, int n)
+{
+    return d != DATE_NONE && d <= as_of && d > as_of - n;
+}
+
+static bool is_analgesic(const struct med_fill *f)
+{
+    return med_class_is_analgesic((enum med_class)f->cls);
+}
+
+static void seed_fill_rule(const struct rules *ru, const struct patient_rows *pr, day_t as_of,
+                           struct facts *f)
+{
+    int n = 0;
+    day_t first = DATE_NONE, last = DATE_NONE;
+    for (size_t i = 0; i < pr->nfills; i++) {
+        const struct med_fill *x = &pr->fills[i];
+        if (!is_analgesic(x) || !within(x->fill_date, as_of, ru->seed_window))
+            continue;
+        n++;
+        if (first == DATE_NONE || x->fill_date < first)
+            first = x->fill_date;
+        if (last == DATE_NONE || x->fill_date > last)
+            last = x->fill_date;
+    }
+    f->fill_rule = n >= ru->seed_min_fills && n > 0 && last - first >= ru->seed_min_span;
+    char a[16], b[16], c[16];
+    if (f->fill_rule)
+        snprintf(f->ltot_reason, sizeof f->ltot_reason,
+                 "%d opioid fills in the %d days to %s, first %s and last %s (%d days apart)", n,
+                 ru->seed_window, date_format(as_of, a), date_format(first, c),
+                 date_format(last, b), last - first);
+    else if (n > 0)
+        snprintf(f->ltot_reason, sizeof f->ltot_reason,
+                 "%d opioid fill%s in the %d days to %s, %d days apart (needs %d fills %d days "
+                 "apart)",
+                 n, n == 1 ? "" : "s", ru->seed_window, date_format(as_of, a), last - first,
+                 ru->seed_min_fills, ru->seed_min_span);
+    else
+        snprintf(f->ltot_reason, sizeof f->ltot_reason, "no opioid fills in the %d days to %s",
+                 ru->seed_window, date_format(as_of, a));
+}
+
+static void coverage_rule(const struct rules *ru, struct med_timeline *tl, day_t as_of,
+                          struct facts *f)
+{
+    char a[16];
+    if (ru->ltot_rule == 1) {
+        bool all = true;
+        struct buf b = {0};
+        for (int w = 0; w < ru->cdc_windows; w++) {
+            day_t to = as_of - w * ru->cdc_window_days;
+            int c = med_timeline_days_covered(tl, to - ru->cdc_window_days + 1, to);
+            buf_printf(&b, "%s%d", w ? ", " : "", c);
+            if (c < ru->cdc_min_days)
+                all = false;
+        }
+        f->ltot = all;
+        snprintf(f->ltot_reason, sizeof f->ltot_reason,
+                 "days covered in the %d windows of %d days to %s: %s (needs %d in each)",
+                 ru->cdc_windows, ru->cdc_window_days, date_format(as_of, a),
+                 b.data ? b.data : "", ru->cdc_min_days);
+        buf_free(&b);
+        return;
+    }
+    int window = ru->ltot_rule == 2 ? ru->bree_window : ru->kpwa_window;
+    int need = ru->ltot_rule == 2 ? ru->bree_min : ru->kpwa_min;
+    int c = med_timeline_days_covered(tl, as_of - window + 1, as_of);
+    f->ltot = c >= need;
+    snprintf(f->ltot_reason, sizeof f->ltot_reason, "%d days covered in the %d days to %s (needs %d)",
+             c, window, date_format(as_of, a), need);
+}
+
+static void add_reason(struct facts *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_reason(struct facts *f, const char *fmt, ...)
+{
+    if (f->nreasons >= 6)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->reasons[f->nreasons++], sizeof f->reasons[0], fmt, ap);
+    va_end(ap);
+}
+
+static void risk_tier(const struct rules *ru, const struct patient_rows *pr, day_t as_of,
+                      struct facts *f)
+{
+    f->nreasons = 0;
+    const struct score *ort = rows_latest_score(pr, "ort");
+    const struct score *phq9 = rows_latest_score(pr, "phq9");
+    if (f->med >= ru->high_med)
+        add_reason(f, "current MED %.1f >= %.0f", f->med, ru->high_med);
+    if (f->overlap30 > 0 && ru->high_benzo_days > 0)
+        add_reason(f, "benzodiazepine overlap on %d days in the last %d", f->overlap30,
+                   ru->high_benzo_days);
+    if (pr->oud)
+        add_reason(f, "active opioid use disorder diagnosis");
+    if (within(pr->last_event[EV_OVERDOSE], as_of, ru->high_overdose_days))
+        add_reason(f, "overdose within %d days", ru->high_overdose_days);
+    if (ort && ort->has_score && ort->score >= ru->high_ort)
+        add_reason(f, "ORT %.0f >= %.0f", ort->score, ru->high_ort);
+    if (f->nreasons) {
+        f->risk = RISK_HIGH;
+        return;
+    }
+    if (f->med >= ru->mod_med)
+        add_reason(f, "current MED %.1f >= %.0f", f->med, ru->mod_med);
+    if (ort && ort->has_score && ort->score >= ru->mod_ort)
+        add_reason(f, "ORT %.0f >= %.0f", ort->score, ru->mod_ort);
+    if (phq9 && phq9->has_score && phq9->score >= ru->mod_phq9)
+        add_reason(f, "PHQ-9 %.0f >= %.0f", phq9->score, ru->mod_phq9);
+    f->risk = f->nreasons ? RISK_MODERATE : RISK_LOW;
+}
+
+static void unknown_detail(const struct med_timeline *tl, const struct patient_rows *pr,
+                           day_t as_of, struct facts *f)
+{
+    const struct med_window *w;
+    size_t n = med_timeline_windows(tl, &w);
+    struct buf b = {0};
+    int shown = 0;
+    for (size_t i = 0; i < n && shown < 3; i++) {
+        if (w[i].start > as_of || w[i].end < as_of)
+            continue;
+        const struct med_fill *x = &pr->fills[w[i].fill];
+        bool unknown = x->cls == MED_CLASS_UNRESOLVED ||
+                       (is_analgesic(x) && x->status == MED_ERROR);
+        if (!unknown)
+            continue;
+        size_t why = pr->why_at[w[i].fill];
+        buf_printf(&b, "%sfill %s: %s", shown ? "; " : "", pr->arena.data + pr->rx_at[w[i].fill],
+                   why == (size_t)-1 ? "MED not computable" : pr->arena.data + why);
+        shown++;
+    }
+    snprintf(f->med_unknown_detail, sizeof f->med_unknown_detail, "%s", b.data ? b.data : "");
+    buf_free(&b);
+}
+
+void facts_compute(const struct rules *ru, const struct med_standard *std,
+                   struct med_timeline *tl, struct patient_rows *pr, day_t as_of, struct facts *f)
+{
+    memset(f, 0, sizeof *f);
+    med_timeline_build(tl, std, pr->fills, pr->nfills);
+    f->med = med_timeline_med_at(tl, as_of);
+    f->med_unknown = med_timeline_unknown_at(tl, as_of);
+    if (f->med_unknown)
+        unknown_detail(tl, pr, as_of, f);
+    f->med_max90 = med_timeline_max(tl, as_of - 89, as_of);
+    f->med_avg90 = med_timeline_avg(tl, as_of - 89, as_of);
+    f->covered90 = med_timeline_days_covered(tl, as_of - 89, as_of);
+    f->overlap30 = med_timeline_overlap_days(tl, as_of - ru->high_benzo_days + 1, as_of);
+    f->overdose_ever = pr->last_event[EV_OVERDOSE] != DATE_NONE;
+
+    seed_fill_rule(ru, pr, as_of, f);
+    if (ru->ltot_rule == 0) {
+        f->ltot = f->fill_rule || pr->labeled;
+        if (pr->labeled && !f->fill_rule) {
+            char tmp[sizeof f->ltot_reason];
+            memcpy(tmp, f->ltot_reason, sizeof tmp);
+            snprintf(f->ltot_reason, sizeof f->ltot_reason, "label diagnosis %.15s; %.160s",
+                     pr->label_code, tmp);
+        }
+    } else {
+        coverage_rule(ru, tl, as_of, f);
+    }
+    f->excluded = ru->exclusions && pr->exclusion[0];
+    risk_tier(ru, pr, as_of, f);
+    if (pr->birth != DATE_NONE) {
+        int by, bm, bd, y, m, d;
+        date_to_ymd(pr->birth, &by, &bm, &bd);
+        date_to_ymd(as_of, &y, &m, &d);
+        f->age = y - by - ((m < bm || (m == bm && d < bd)) ? 1 : 0);
+    }
+}
+
+static void set_date(lua_State *L, const char *key, day_t d)
+{
+    if (d == DATE_NONE)
+        return;
+    char buf[16];
+    lua_pushstring(L, date_format(d, buf));
+    lua_setfield(L, -2, key);
+}
+
+static void set_str(lua_State *L, const char *key, const char *s)
+{
+    if (!s || !*s)
+        return;
+    lua_pushstring(L, s);
+    lua_setfield(L, -2, key);
+}
+
+static void set_bool(lua_State *L, const char *key, bool v)
+{
+    lua_pushboolean(L, v);
+    lua_setfield(L, -2, key);
+}
+
+static void set_num(lua_State *L, const char *key, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, key);
+}
+
+static void set_int(lua_State *L, const char *key, long v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, key);
+}
+
+void facts_push(lua_State *L, const struct rules *ru, const struct patient_rows *pr,
+                const struct facts *f, day_t as_of)
+{
+    lua_createtable(L, 0, 40);
+    set_str(L, "id", pr->id);
+    set_str(L, "site", pr->site);
+    if (pr->has_clinician)
+        set_str(L, "clinician", pr->clinician);
+    set_date(L, "as_of", as_of);
+    set_int(L, "age", f->age);
+    set_str(L, "sex", pr->sex);
+    set_bool(L, "ltot", f->ltot);
+    set_str(L, "ltot_rule", ltot_rule_names[ru->ltot_rule]);
+    set_str(L, "ltot_reason", f->ltot_reason);
+    set_bool(L, "meets_fill_rule", f->fill_rule);
+    set_bool(L, "labeled", pr->labeled);
+    set_str(L, "label_code", pr->label_code);
+    set_bool(L, "excluded", f->excluded);
+    set_str(L, "exclusion", f->excluded ? pr->exclusion : NULL);
+    set_num(L, "med", f->med);
+    set_bool(L, "med_unknown", f->med_unknown);
+    set_str(L, "med_unknown_detail", f->med_unknown_detail);
+    set_num(L, "med_max_90", f->med_max90);
+    set_num(L, "med_avg_90", f->med_avg90);
+    set_int(L, "days_covered_90", f->covered90);
+    set_int(L, "benzo_overlap_days_30", f->overlap30);
+    set_bool(L, "oud", pr->oud);
+    set_date(L, "oud_date", pr->oud ? pr->oud_date : DATE_NONE);
+    set_bool(L, "overdose_ever", f->overdose_ever);
+    set_str(L, "risk", risk_names[f->risk]);
+    set_int(L, "review_interval", ru->interval[f->risk]);
+    set_date(L, "next_visit", pr->next_visit);
+
+    lua_createtable(L, 0, EV_N + 1);
+    for (int i = 0; i < EV_N; i++)
+        set_date(L, event_names[i], pr->last_event[i]);
+    set_date(L, "visit", pr->last_visit);
+    lua_setfield(L, -2, "last");
+
+    lua_createtable(L, 0, 4);
+    set_date(L, "naloxone", pr->last_fill_naloxone);
+    set_date(L, "moud", pr->last_fill_moud);
+    set_date(L, "opioid", pr->last_fill_opioid);
+    set_date(L, "benzo", pr->last_fill_benzo);
+    lua_setfield(L, -2, "fills");
+
+    lua_createtable(L, 0, 8);
+    for (size_t i = 0; i < pr->nscores; i++) {
+        const struct score *s = &pr->scores[i];
+        if (rows_latest_score(pr, s->instrument) != s)
+            continue;
+        lua_createtable(L, 0, 2);
+        if (s->has_score)
+            set_num(L, "score", s->score);
+        set_date(L, "date", s->date);
+        lua_setfield(L, -2, s->instrument);
+    }
+    lua_setfield(L, -2, "scores");
+
+    lua_createtable(L, f->nreasons, 0);
+    for (int i = 0; i < f->nreasons; i++) {
+        lua_pushstring(L, f->reasons[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "risk_reasons");
+}
