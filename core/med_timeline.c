@@ -53,7 +53,7 @@ void med_fill_from_result(struct med_fill *f, day_t fill_date, int32_t days_supp
 {
     f->fill_date = fill_date;
     f->days_supply = days_supply;
-    f->product = med_product_key(&r->product);
+    f->product = r->product.key ? r->product.key : med_product_key(&r->product);
     f->cls = (uint8_t)r->product.cls;
     f->status = (uint8_t)r->status;
     f->tiered = r->status == MED_OK && r->tiered;
@@ -105,11 +105,25 @@ static int fill_ptr_cmp(const void *a, const void *b)
     return fill_cmp(*(const struct med_fill *const *)a, *(const struct med_fill *const *)b);
 }
 
+/* Small inputs (one patient's fills) are sorted by insertion: glibc's qsort allocates a buffer
+ * on every call, which would dominate a loop over a whole population. */
+#define SMALL_SORT 128
+
 static void sort_order(struct med_timeline *tl, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         tl->order[i] = &tl->fills[i];
-    qsort(tl->order, n, sizeof *tl->order, fill_ptr_cmp);
+    if (n > SMALL_SORT) {
+        qsort(tl->order, n, sizeof *tl->order, fill_ptr_cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        const struct med_fill *x = tl->order[i];
+        size_t j = i;
+        for (; j > 0 && fill_cmp(tl->order[j - 1], x) > 0; j--)
+            tl->order[j] = tl->order[j - 1];
+        tl->order[j] = x;
+    }
 }
 
 static void chain(struct med_timeline *tl, size_t n)
@@ -239,7 +253,17 @@ void med_timeline_build(struct med_timeline *tl, const struct med_standard *std,
     sort_order(tl, n);
     chain(tl, n);
     size_t m = make_events(tl), na = 0;
-    qsort(tl->events, m, sizeof *tl->events, u64_cmp);
+    if (m > 2 * SMALL_SORT) {
+        qsort(tl->events, m, sizeof *tl->events, u64_cmp);
+    } else {
+        for (size_t i = 1; i < m; i++) {
+            uint64_t x = tl->events[i];
+            size_t j = i;
+            for (; j > 0 && tl->events[j - 1] > x; j--)
+                tl->events[j] = tl->events[j - 1];
+            tl->events[j] = x;
+        }
+    }
     for (size_t i = 0; i < m;) {
         day_t day = event_day(tl->events[i]);
         while (i < m && event_day(tl->events[i]) == day)
