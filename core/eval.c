@@ -44,6 +44,7 @@ struct eval {
     struct cached_product *products;
     size_t nproducts, capproducts;
     struct med_timeline *tl;
+    struct buf keybuf;
 };
 
 /* ------------------------------------------------------------------ set-up */
@@ -347,6 +348,7 @@ void eval_free(struct eval *e)
     med_strmap_free(&e->product_index);
     free(e->products);
     med_timeline_free(e->tl);
+    buf_free(&e->keybuf);
     med_db_free(e->db);
     med_standard_free(e->std);
     rules_free(&e->rules);
@@ -411,12 +413,43 @@ static double col_num(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
 }
 
-static const struct cached_product *resolve_cached(struct eval *e, const struct med_input *in)
+/* The cache key is built from the raw column bytes: formatting numbers would cost more than
+ * the lookup it saves. */
+static void key_add(struct buf *k, sqlite3_stmt *st, int i)
 {
-    char key[1024];
-    snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%.17g\x1f%s\x1f%s", in->drug ? in->drug : "",
-             in->ndc ? in->ndc : "", in->rxnorm ? in->rxnorm : "", in->strength,
-             in->strength_unit ? in->strength_unit : "", in->form ? in->form : "");
+    if (sqlite3_column_type(st, i) == SQLITE_FLOAT || sqlite3_column_type(st, i) == SQLITE_INTEGER) {
+        double v = sqlite3_column_double(st, i);
+        buf_append(k, "#", 1);
+        buf_append(k, (const char *)&v, sizeof v);
+    } else {
+        const char *t = (const char *)sqlite3_column_text(st, i);
+        if (t)
+            buf_append(k, t, (size_t)sqlite3_column_bytes(st, i));
+    }
+    buf_append(k, "\x1f", 1);
+}
+
+static const struct cached_product *resolve_cached(struct eval *e, sqlite3_stmt *st,
+                                                   const struct med_input *in)
+{
+    struct buf *k = &e->keybuf;
+    k->len = 0;
+    static const int cols[] = {3, 6, 7, 8, 9, 10};
+    for (size_t i = 0; i < ARRAY_LEN(cols); i++)
+        key_add(k, st, cols[i]);
+    /* Doubles may hold zero bytes; make the key printable for the string map. */
+    char key[512];
+    size_t n = 0;
+    for (size_t i = 0; i < k->len && n + 3 < sizeof key; i++) {
+        unsigned char ch = (unsigned char)k->data[i];
+        if (ch == 0 || ch == 1) {
+            key[n++] = 1;
+            key[n++] = (char)(ch + 2);
+        } else {
+            key[n++] = (char)ch;
+        }
+    }
+    key[n] = 0;
     uint32_t idx;
     if (med_strmap_get(&e->product_index, key, &idx))
         return &e->products[idx];
@@ -431,6 +464,33 @@ static const struct cached_product *resolve_cached(struct eval *e, const struct 
     return &e->products[e->nproducts++];
 }
 
+/* Dose and frequency columns may hold numbers or text ("1-2", "q6h"); numbers are written out
+ * without printf for the common whole values. */
+static const char *col_amount(sqlite3_stmt *st, int i, char *buf, size_t n)
+{
+    int t = sqlite3_column_type(st, i);
+    if (t == SQLITE_NULL)
+        return NULL;
+    if (t == SQLITE_TEXT)
+        return (const char *)sqlite3_column_text(st, i);
+    double v = sqlite3_column_double(st, i);
+    if (v >= 0 && v < 1e6 && v == (double)(long)v) {
+        long x = (long)v;
+        char tmp[16];
+        int k = 0;
+        do {
+            tmp[k++] = (char)('0' + x % 10);
+            x /= 10;
+        } while (x);
+        for (int j = 0; j < k; j++)
+            buf[j] = tmp[k - 1 - j];
+        buf[k] = 0;
+        return buf;
+    }
+    snprintf(buf, n, "%.17g", v);
+    return buf;
+}
+
 static void rows_add_fill(struct eval *e, struct patient_rows *pr, sqlite3_stmt *st, day_t as_of)
 {
     struct med_input in = med_input_empty();
@@ -442,13 +502,14 @@ static void rows_add_fill(struct eval *e, struct patient_rows *pr, sqlite3_stmt 
     in.strength = col_num(st, 8);
     in.strength_unit = col(st, 9);
     in.form = col(st, 10);
-    in.dose = col(st, 11);
-    in.doses_per_day = col(st, 12);
+    char dose[32], per_day[32];
+    in.dose = col_amount(st, 11, dose, sizeof dose);
+    in.doses_per_day = col_amount(st, 12, per_day, sizeof per_day);
     in.prn = sqlite3_column_int(st, 13) != 0;
     day_t date = col_date(st, 2);
     if (date == DATE_NONE)
         return;
-    const struct cached_product *cp = resolve_cached(e, &in);
+    const struct cached_product *cp = resolve_cached(e, st, &in);
     struct med_result r;
     struct med_dosing d;
     char err[MED_ERROR_MAX];
@@ -751,26 +812,37 @@ static void explain_check(FILE *out, const struct check_def *c, const struct fac
 
 /* ------------------------------------------------------------------ the loop */
 
-static const char SQL_PATIENTS[] =
-    "SELECT patient_id, site_id, clinician_id, birth_date, sex FROM patients "
-    "WHERE (?1 IS NULL OR patient_id = ?1) AND (?2 IS NULL OR site_id = ?2) "
-    "AND (?3 IS NULL OR clinician_id = ?3) ORDER BY patient_id";
-static const char SQL_RX[] =
-    "SELECT patient_id, rx_id, fill_date, drug, quantity, days_supply, ndc, rxnorm, strength, "
-    "strength_unit, form, dose, doses_per_day, prn FROM prescriptions "
-    "WHERE (?1 IS NULL OR patient_id = ?1) AND fill_date <= ?2 AND fill_date > ?3 "
-    "ORDER BY patient_id";
-static const char SQL_EVENTS[] = "SELECT patient_id, type, date FROM events "
-                                 "WHERE (?1 IS NULL OR patient_id = ?1) AND date <= ?2 "
-                                 "ORDER BY patient_id";
-static const char SQL_ASSESS[] = "SELECT patient_id, instrument, date, score FROM assessments "
-                                 "WHERE (?1 IS NULL OR patient_id = ?1) AND date <= ?2 "
-                                 "ORDER BY patient_id";
-static const char SQL_APPTS[] = "SELECT patient_id, date, status FROM appointments "
-                                "WHERE (?1 IS NULL OR patient_id = ?1) ORDER BY patient_id";
-static const char SQL_DX[] = "SELECT patient_id, code, date, end_date FROM diagnoses "
-                             "WHERE (?1 IS NULL OR patient_id = ?1) AND date <= ?2 "
-                             "ORDER BY patient_id";
+/* Two forms of each query: the whole population in patient order, and one patient through the
+ * index (an "?1 IS NULL OR patient_id = ?1" test would keep SQLite from using the index). */
+#define WHERE_ALL "1"
+#define WHERE_ONE "patient_id = ?1"
+#define Q_PATIENTS(w)                                                                              \
+    "SELECT patient_id, site_id, clinician_id, birth_date, sex FROM patients WHERE " w            \
+    " AND (?2 IS NULL OR site_id = ?2) AND (?3 IS NULL OR clinician_id = ?3) "                   \
+    "AND (?1 IS NULL OR 1) ORDER BY patient_id"
+#define Q_RX(w)                                                                                    \
+    "SELECT patient_id, rx_id, fill_date, drug, quantity, days_supply, ndc, rxnorm, strength, "  \
+    "strength_unit, form, dose, doses_per_day, prn FROM prescriptions WHERE " w                   \
+    " AND fill_date <= ?2 AND fill_date > ?3 AND (?1 IS NULL OR 1) ORDER BY patient_id"
+#define Q_EVENTS(w)                                                                                \
+    "SELECT patient_id, type, date FROM events WHERE " w " AND date <= ?2 AND (?1 IS NULL OR 1) " \
+    "ORDER BY patient_id"
+#define Q_ASSESS(w)                                                                                \
+    "SELECT patient_id, instrument, date, score FROM assessments WHERE " w                        \
+    " AND date <= ?2 AND (?1 IS NULL OR 1) ORDER BY patient_id"
+#define Q_APPTS(w)                                                                                 \
+    "SELECT patient_id, date, status FROM appointments WHERE " w " AND (?1 IS NULL OR 1) "        \
+    "ORDER BY patient_id"
+#define Q_DX(w)                                                                                    \
+    "SELECT patient_id, code, date, end_date FROM diagnoses WHERE " w                             \
+    " AND date <= ?2 AND (?1 IS NULL OR 1) ORDER BY patient_id"
+
+static const char *const SQL_ALL[6] = {Q_PATIENTS(WHERE_ALL), Q_RX(WHERE_ALL),
+                                       Q_EVENTS(WHERE_ALL),   Q_ASSESS(WHERE_ALL),
+                                       Q_APPTS(WHERE_ALL),    Q_DX(WHERE_ALL)};
+static const char *const SQL_ONE[6] = {Q_PATIENTS(WHERE_ONE), Q_RX(WHERE_ONE),
+                                       Q_EVENTS(WHERE_ONE),   Q_ASSESS(WHERE_ONE),
+                                       Q_APPTS(WHERE_ONE),    Q_DX(WHERE_ONE)};
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 {
@@ -993,12 +1065,13 @@ int eval_run(struct eval *e, day_t as_of, const struct eval_filter *flt, struct 
     date_format(as_of, d);
     /* Fills older than three years cannot reach any window the rules look at. */
     date_format(as_of - 3 * 366, oldest);
-    sqlite3_stmt *ps = store_prepare(e->s, SQL_PATIENTS);
-    struct cursor c[5] = {{store_prepare(e->s, SQL_RX), false},
-                          {store_prepare(e->s, SQL_EVENTS), false},
-                          {store_prepare(e->s, SQL_ASSESS), false},
-                          {store_prepare(e->s, SQL_APPTS), false},
-                          {store_prepare(e->s, SQL_DX), false}};
+    const char *const *sql = flt->patient ? SQL_ONE : SQL_ALL;
+    sqlite3_stmt *ps = store_prepare(e->s, sql[0]);
+    struct cursor c[5] = {{store_prepare(e->s, sql[1]), false},
+                          {store_prepare(e->s, sql[2]), false},
+                          {store_prepare(e->s, sql[3]), false},
+                          {store_prepare(e->s, sql[4]), false},
+                          {store_prepare(e->s, sql[5]), false}};
     if (!ps || !c[0].st || !c[1].st || !c[2].st || !c[3].st || !c[4].st)
         return cli_fail("cannot read the registry: %s", store_errmsg(e->s));
     bind_text_or_null(ps, 1, flt->patient);

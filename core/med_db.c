@@ -358,9 +358,12 @@ static int ndc_row(void *ctx, char **f, size_t n, long line)
  * and indexed by its code. */
 static void commit(struct table_ctx *t, struct med_hash *index)
 {
+    int ing = -1;
     for (size_t i = 0; i < t->n; i++) {
         struct staged *s = &t->rows[i];
-        int ing = med_vocab_find(t->db, s->ing_name);
+        /* Tables list one ingredient's products together: reuse the last lookup. */
+        if (ing < 0 || i == 0 || strcmp(t->rows[i - 1].ing_name, s->ing_name) != 0)
+            ing = med_vocab_find(t->db, s->ing_name);
         if (ing < 0)
             ing = med_vocab_add(t->db, s->ing_name, s->kind);
         med_product_finish(t->db, &s->p, ing);

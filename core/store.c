@@ -197,6 +197,8 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
         }
     }
     store_exec(s, "PRAGMA foreign_keys=ON", NULL, 0);
+    /* Reads of the whole registry (evaluation, reports) go through the page cache and mmap. */
+    store_exec(s, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824", NULL, 0);
     if (!(flags & STORE_READONLY)) {
         if (migrate(s, err, errlen) < 0)
             goto fail;
