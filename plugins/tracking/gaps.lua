@@ -5,7 +5,8 @@ local sixbb = require "sixbb"
 local M = {}
 
 -- `given` merged over `defaults`, table by table, so a site that overrides one entry of a table
--- (say `interval.high`) keeps the defaults of the others. Neither argument is modified.
+-- (say `interval.high`) keeps the defaults of the others. A list (such as a list of instruments)
+-- is replaced whole. Neither argument is modified.
 function M.merge(defaults, given)
   if type(given) ~= "table" then
     return defaults
@@ -15,7 +16,7 @@ function M.merge(defaults, given)
     out[k] = v
   end
   for k, v in pairs(given) do
-    if type(v) == "table" and type(defaults[k]) == "table" then
+    if type(v) == "table" and type(defaults[k]) == "table" and defaults[k][1] == nil then
       out[k] = M.merge(defaults[k], v)
     else
       out[k] = v
