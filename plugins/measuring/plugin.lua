@@ -6,4 +6,6 @@ return sixbb.plugin {
   id = "measuring",
   block = "Measuring success",
   description = "The clinic picks its success measures, tracks them and reviews them down to each clinician.",
+  milestones = require "milestones",
+  assessment = require "assessment",
 }

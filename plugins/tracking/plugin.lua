@@ -6,4 +6,7 @@ return sixbb.plugin {
   id = "tracking",
   block = "Tracking and monitoring patient care",
   description = "Every patient on long-term opioid therapy is known, labeled and followed as a population.",
+  milestones = require "milestones",
+  assessment = require "assessment",
+  checks = require "checks",
 }

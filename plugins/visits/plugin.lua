@@ -6,4 +6,8 @@ return sixbb.plugin {
   id = "visits",
   block = "Planned, patient-centered visits",
   description = "Each visit of a patient on long-term opioids is prepared ahead and planned with the patient.",
+  milestones = require "milestones",
+  assessment = require "assessment",
+  checks = require "checks",
+  instruments = require "instruments",
 }
