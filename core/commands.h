@@ -13,5 +13,9 @@ int cmd_test(struct cli *cli, int argc, char **argv);
 /* jobs: dispatches to the jobs sub-commands (core/cmd_jobs_next.c). */
 int cmd_jobs(struct cli *cli, int argc, char **argv);
 int cmd_jobs_next(struct cli *cli, int argc, char **argv);
+int cmd_jobs_list(struct cli *cli, int argc, char **argv); /* core/cmd_jobs.c */
+int cmd_jobs_run(struct cli *cli, int argc, char **argv);
+int cmd_daemon(struct cli *cli, int argc, char **argv);
+int cmd_outbox(struct cli *cli, int argc, char **argv);
 
 #endif

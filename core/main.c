@@ -18,7 +18,9 @@ static const struct command commands[] = {
     {"backup", cmd_backup, "copy the site database safely while it is in use"},
     {"run", cmd_run, "run a Lua script with the sixbb API"},
     {"test", cmd_test, "run Lua spec files against a temporary site"},
-    {"jobs", cmd_jobs, "scheduled jobs: when a cron expression fires"},
+    {"jobs", cmd_jobs, "scheduled jobs: list them, run one, see when a schedule fires"},
+    {"daemon", cmd_daemon, "run scheduled jobs and deliver reminders (for systemd)"},
+    {"outbox", cmd_outbox, "reminders queued, delivered, failed or set aside for review"},
     {"version", cmd_version, "print the version"},
 };
 
