@@ -173,7 +173,7 @@ int sched_interrupt_stale(struct store *s, int64_t now)
     sqlite3_reset(sel);
     for (size_t i = 0; i < n; i++) {
         sqlite3_stmt *st = store_prepare(
-            s, "UPDATE job_runs SET status = 'interrupted'', finished_at = ?2, "
+            s, "UPDATE job_runs SET status = 'interrupted', finished_at = ?2, "
                "error = 'the process running the job stopped before it finished' WHERE id = ?1");
         if (!st)
             goto fail;
