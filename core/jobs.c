@@ -399,6 +399,12 @@ static int call_job(struct host *h, const struct job *j, const struct job_ctx *c
     int entry = lua_gettop(L);
     lua_getfield(L, entry, "run");
     struct sender **ud = push_ctx(h, entry, j, ctx, s);
+    /* Keep the sender's userdata on the stack below the call: a failed call collects garbage,
+     * and the pointer must still exist when it is cleared below. */
+    lua_getfield(L, -1, "send");
+    lua_getupvalue(L, -1, 1);
+    lua_remove(L, -2);
+    lua_insert(L, -3);
     char hook[160];
     snprintf(hook, sizeof hook, "job '%s'", j->id);
     int rc = host_pcall(h, j->plugin, hook, 1, 0, h->limits.call_seconds);
