@@ -405,7 +405,9 @@ static int start(struct daemon *d)
     return 0;
 }
 
-static void run_loop(struct daemon *d)
+/* Installed before the first tick, so a SIGTERM during start-up catch-up also waits for the
+ * job in progress. */
+static void install_handles(struct daemon *d)
 {
     uv_timer_init(&d->loop, &d->wake);
     d->wake.data = d;
@@ -416,6 +418,10 @@ static void run_loop(struct daemon *d)
         sigs[i]->data = d;
         uv_signal_start(sigs[i], nums[i] == SIGHUP ? on_hup : on_stop, nums[i]);
     }
+}
+
+static void run_loop(struct daemon *d)
+{
     arm(d);
     uv_run(&d->loop, UV_RUN_DEFAULT);
     host_log("info", "stopped");
@@ -445,7 +451,11 @@ int daemon_run(struct cli *cli, const struct daemon_opts *o)
     int rc = EXIT_FAIL;
     d->site = site_open(cli, 0, "daemon");
     if (d->site && start(d) == 0) {
+        if (!o->once)
+            install_handles(d);
         tick(d);
+        /* A stop signal that arrived during the first tick is handled by the loop: it closes
+         * the handles and the loop returns at once. */
         if (!o->once)
             run_loop(d);
         rc = o->once && d->failures ? EXIT_FAIL : EXIT_OK;

@@ -27,6 +27,7 @@ struct timer_set {
     struct host *host;
     struct ptimer *head;
     int count;
+    bool closed; /* the host is going away: no new timers */
 };
 
 struct ptimer {
@@ -98,7 +99,7 @@ static uint64_t delay_ms(const struct clock *c, double seconds)
 static int start(lua_State *L, bool repeat)
 {
     struct timer_set *set = get_set(L);
-    if (!set)
+    if (!set || set->closed)
         return luaL_error(L, "sixbb.timer: timers only run inside 'sixbb daemon'; check "
                              "sixbb.timer.available() first");
     double seconds = luaL_checknumber(L, 1);
@@ -148,7 +149,8 @@ static int timer_every(lua_State *L)
 
 static int timer_available(lua_State *L)
 {
-    lua_pushboolean(L, get_set(L) != NULL);
+    struct timer_set *set = get_set(L);
+    lua_pushboolean(L, set && !set->closed);
     return 1;
 }
 
@@ -214,6 +216,7 @@ void timer_detach(struct host *h)
     struct timer_set *set = get_set(h->L);
     if (!set)
         return;
+    set->closed = true;
     while (set->head)
         release(set->head);
     /* The userdata stays referenced until the host is freed; it just has nothing to stop. */

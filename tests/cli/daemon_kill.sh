@@ -105,4 +105,33 @@ sleep 1.2
 "$SIXBB" -C "$site2" outbox --json | jq -e '.[0].status == "delivered"' >/dev/null ||
     fail "marked delivered"
 
+# A job killed while it runs is marked interrupted at the next start and never run again.
+site3=$tmp/site3
+"$SIXBB" init "$site3" >/dev/null
+echo 'return { limits = { call_seconds = 20 } }' >"$site3/sixbb.lua"
+cat >"$site3/plugins/slow.lua" <<'LUA'
+local sixbb = require "sixbb"
+return sixbb.plugin { id = "slow", block = "Test", jobs = { { id = "slow", schedule = "* * * * *",
+  run = function(ctx)
+    ctx.send { to = "a@example.org", subject = "slow", body = "x" }
+    while true do end
+  end } } }
+LUA
+SIXBB_FAKE_NOW=2026-01-05T07:59:59Z SIXBB_TIME_SCALE=60 "$SIXBB" -C "$site3" daemon \
+    2>"$tmp/daemon3.log" &
+pid=$!
+wait_for 20 grep -q "job slow (plugin slow): running for 2026-01-05T08:00:00" "$tmp/daemon3.log" ||
+    fail "the slow job did not start"
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+SIXBB_FAKE_NOW=2026-01-05T08:00:30Z "$SIXBB" -C "$site3" daemon --once 2>"$tmp/daemon4.log" ||
+    fail "restart after the crash"
+grep -q "1 run(s) left unfinished by a stopped process marked interrupted" "$tmp/daemon4.log" ||
+    fail "stale run not marked: $(cat "$tmp/daemon4.log")"
+grep -q "running for" "$tmp/daemon4.log" && fail "the interrupted run was run again"
+"$SIXBB" -C "$site3" jobs --json | jq -e '.jobs[] | select(.id == "slow") |
+    .last_status == "interrupted"' >/dev/null || fail "last status interrupted"
+"$SIXBB" -C "$site3" outbox --json | jq -e 'length == 0' >/dev/null ||
+    fail "an interrupted run must queue nothing"
+
 echo "daemon kill: all checks passed"
