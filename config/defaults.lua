@@ -50,4 +50,33 @@ return {
 
   -- Plugin ids to leave unloaded.
   disabled_plugins = {},
+
+  -- Per-job overrides keyed by job id (see `sixbb jobs`):
+  -- { schedule = "0 7 * * 1-5", enabled = false, params = { ... } }.
+  jobs = {},
+
+  -- The daemon's scheduler.
+  scheduler = {
+    catch_up_hours = 24, -- a missed run this recent still runs once at start-up
+    poll_seconds = 30,   -- how often the daemon looks for messages queued by other commands
+  },
+
+  -- How reminders leave the site.
+  delivery = {
+    channel = "file",                 -- "file" (out/outbox/), "command" or "log"
+    from = "sixbb@localhost",         -- From: address of every message
+    command = "/usr/sbin/sendmail -t -i", -- for channel "command": reads the message on stdin
+    command_timeout_seconds = 60,     -- a command still running after this has failed
+    retry = {
+      max_attempts = 8,    -- after this many failed attempts a message is marked failed
+      base_seconds = 60,   -- wait after the first failure; doubles after each further one
+      max_seconds = 21600, -- longest wait between attempts
+    },
+    -- Who receives the program's reminders. Addresses; several may be separated by commas.
+    recipients = {
+      team = "",        -- the improvement team (QI lead, clinical champion, ...)
+      facilitator = "", -- the practice facilitator following several sites
+      clinicians = {},  -- by clinician id: { C1 = "dr.one@example.org" }
+    },
+  },
 }

@@ -26,4 +26,28 @@ return {
 
   -- Plugins to leave unloaded, by id.
   -- disabled_plugins = { },
+
+  -- Reschedule, switch off or configure scheduled jobs, by job id ('sixbb jobs' lists them).
+  -- jobs = {
+  --   ["team-meeting"] = { schedule = "0 8 1-7 * MON" },
+  --   ["learning-call"] = { enabled = false },
+  --   ["plan-steps-due"] = { params = { days_ahead = 14 } },
+  -- },
+
+  -- The daemon: a missed run this recent still runs once when it starts.
+  -- scheduler = { catch_up_hours = 24, poll_seconds = 30 },
+
+  -- How reminders are delivered: "file" (into out/outbox/), "command" (piped to e.g.
+  -- sendmail) or "log", and who receives the program's reminders.
+  -- delivery = {
+  --   channel = "file",
+  --   from = "sixbb@clinic.example",
+  --   command = "/usr/sbin/sendmail -t -i",
+  --   retry = { max_attempts = 8, base_seconds = 60, max_seconds = 21600 },
+  --   recipients = {
+  --     team = "qi-lead@clinic.example",
+  --     facilitator = "facilitator@network.example",
+  --     clinicians = { C1 = "dr.one@clinic.example" },
+  --   },
+  -- },
 }

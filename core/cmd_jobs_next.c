@@ -24,14 +24,18 @@ struct subcommand {
 };
 
 static const struct subcommand jobs_commands[] = {
+    {"list", cmd_jobs_list, "list the site's jobs, their next and last runs (the default)"},
+    {"run", cmd_jobs_run, "run one job now, as a manual run"},
     {"next", cmd_jobs_next, "show the next times a cron expression fires"},
 };
 
 static void jobs_usage(FILE *f)
 {
-    fputs("usage: sixbb jobs SUB-COMMAND [ARGS...]\n"
+    fputs("usage: sixbb [-C DIR] jobs [SUB-COMMAND] [ARGS...]\n"
           "\n"
           "Scheduled jobs: the reminders and digests sixbb sends on a cron schedule.\n"
+          "Without a sub-command (or with only options such as --json) the site's jobs are\n"
+          "listed.\n"
           "\n"
           "Sub-commands:\n",
           f);
@@ -42,14 +46,12 @@ static void jobs_usage(FILE *f)
 
 int cmd_jobs(struct cli *cli, int argc, char **argv)
 {
-    if (argc < 2) {
-        jobs_usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         jobs_usage(stdout);
         return EXIT_OK;
     }
+    if (argc < 2 || argv[1][0] == '-')
+        return cmd_jobs_list(cli, argc, argv);
     for (size_t i = 0; i < ARRAY_LEN(jobs_commands); i++)
         if (strcmp(argv[1], jobs_commands[i].name) == 0)
             return jobs_commands[i].fn(cli, argc - 1, argv + 1);

@@ -21,5 +21,9 @@ int cmd_med(struct cli *cli, int argc, char **argv);
  * $SIXBB_MED_STANDARD environment variable, else cdc2022. The site layer extends this with the
  * standard a site's configuration names. */
 const char *cmd_med_standard_name(struct cli *cli, const char *option);
+int cmd_jobs_list(struct cli *cli, int argc, char **argv); /* core/cmd_jobs.c */
+int cmd_jobs_run(struct cli *cli, int argc, char **argv);
+int cmd_daemon(struct cli *cli, int argc, char **argv);
+int cmd_outbox(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -3,9 +3,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "timer.h"
 #include "util.h"
 
+int luaopen_sixbb_query(lua_State *L);
+
 struct host *site_host_new(struct store *store, const char *site_dir, bool quiet)
+{
+    return site_host_new_with(store, site_dir, quiet, NULL, NULL);
+}
+
+struct host *site_host_new_with(struct store *store, const char *site_dir, bool quiet,
+                                void (*prepare)(struct host *h, void *arg), void *arg)
 {
     struct host *h = host_new(store, site_dir);
     if (!h) {
@@ -13,6 +22,10 @@ struct host *site_host_new(struct store *store, const char *site_dir, bool quiet
         return NULL;
     }
     h->quiet = quiet;
+    host_api_add(h, "query", luaopen_sixbb_query);
+    host_api_add(h, "timer", luaopen_sixbb_timer);
+    if (prepare)
+        prepare(h, arg);
     char *defaults = path_join(paths_data_dir("config"), "defaults.lua");
     char *site_cfg = site_dir ? path_join(site_dir, "sixbb.lua") : NULL;
     int rc = host_load_config(h, defaults, site_cfg);

@@ -27,5 +27,9 @@ void site_close(struct site *s);
 /* A host with defaults, the optional site config and all plugins, for use with or without a
  * site (site_dir may be NULL). Returns NULL after printing the reason. */
 struct host *site_host_new(struct store *store, const char *site_dir, bool quiet);
+/* The same, calling prepare(h, arg) after the sixbb API is complete and before the config and
+ * plugins load (the daemon attaches its event loop there, so plugins may start timers). */
+struct host *site_host_new_with(struct store *store, const char *site_dir, bool quiet,
+                                void (*prepare)(struct host *h, void *arg), void *arg);
 
 #endif

@@ -137,7 +137,7 @@ expect_err "bad after" "sixbb jobs next: --after wants YYYY-MM-DDTHH:MM[:SS], op
 Try 'sixbb jobs next --help'."
 run 2 jobs next '0 9 * * *' --tz
 run 2 jobs next '0 9 * * *' --bogus
-run 2 jobs
+run 2 jobs --bogus
 run 2 jobs bogus
 
 # Help goes to stdout and succeeds.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Adversarial plugins: each attack must fail cleanly with a clear message, within its limits,
-# while the six built-ins and a well-behaved site plugin beside it keep working.
+# while the seven built-ins (six blocks and the program plugin) and a well-behaved site plugin
+# beside it keep working.
 source "$SIXBB_SOURCE/tests/lib.sh"
 "$SIXBB" init s >/dev/null
 echo 'return { limits = { memory_mb = 128 } }' > s/sixbb.lua
@@ -26,7 +27,7 @@ attack() {
   error=$(echo "$out" | jq -r ".plugins[] | select(.file | endswith(\"/$name.lua\")) | .error")
   equals "$status" failed "$name status"
   contains "$error" "$expected" "$name error"
-  equals "$(echo "$out" | jq '[.plugins[] | select(.status == "loaded")] | length')" 7 "$name: plugins still loaded"
+  equals "$(echo "$out" | jq '[.plugins[] | select(.status == "loaded")] | length')" 8 "$name: plugins still loaded"
   equals "$(echo "$out" | jq -r '.plugins[] | select(.id == "zz_good") | .status')" loaded "$name: good plugin"
   rm "s/plugins/$name.lua"
 }

@@ -1,0 +1,214 @@
+-- Program coordination: the reminders that keep the Six Building Blocks work going between
+-- meetings. Every job here can be rescheduled, switched off or given other params in the site
+-- config under `jobs` (see docs/scheduling.md). Recipients come from delivery.recipients.
+-- Messages name sites, clinicians and plans by id and give counts; never patient names.
+local sixbb = require "sixbb"
+
+-- Sends to a configured recipient role, or logs why nothing was sent.
+local function send_to(ctx, role, subject, lines)
+  local to = ctx.recipients[role]
+  if type(to) ~= "string" or to == "" then
+    sixbb.log.warn(ctx.job .. ": no address in delivery.recipients." .. role .. "; nothing sent")
+    return false
+  end
+  ctx.send { to = to, subject = subject, body = table.concat(lines, "\n") .. "\n" }
+  return true
+end
+
+local function count(sql, ...)
+  return sixbb.query(sql, ...)[1].n
+end
+
+local function site_ids()
+  local ids = {}
+  for _, r in ipairs(sixbb.query("SELECT site_id FROM sites ORDER BY site_id")) do
+    ids[#ids + 1] = r.site_id
+  end
+  return ids
+end
+
+-- Open steps of every action plan, oldest due date first (steps without a date last).
+local function open_steps(through)
+  return sixbb.query([[
+    SELECT p.site_id, p.plan_id, a.block, a.title AS activity, s.id AS step_id, s.what, s.who,
+           s.due
+    FROM plan_steps s
+    JOIN plan_activities a ON a.id = s.activity_id
+    JOIN action_plans p ON p.plan_id = a.plan_id
+    WHERE s.done IS NULL AND (?1 IS NULL OR (s.due IS NOT NULL AND s.due <= ?1))
+    ORDER BY s.due IS NULL, s.due, p.site_id, s.id]], through)
+end
+
+local function step_line(s)
+  return string.format("- [%s, plan %d, %s] %s%s%s", s.site_id, s.plan_id, s.block, s.what,
+    s.who and (" (" .. s.who .. ")") or "", s.due and (", due " .. s.due) or "")
+end
+
+local function team_meeting(ctx)
+  local sites = site_ids()
+  local lines = {
+    "The improvement team meets at least once a month. Time to set this month's meeting.",
+    "",
+    string.format("Sites: %d (%s)", #sites, #sites > 0 and table.concat(sites, ", ") or "none yet"),
+    string.format("Open action-plan steps: %d",
+      count("SELECT count(*) AS n FROM plan_steps WHERE done IS NULL")),
+    string.format("Milestones in progress: %d",
+      count("SELECT count(*) AS n FROM milestone_status WHERE status = 'in_progress'")),
+    "",
+    "Suggested agenda: progress on the action plan, data review, barriers, next steps.",
+  }
+  send_to(ctx, "team", "Monthly improvement team meeting (" .. ctx.as_of .. ")", lines)
+end
+
+local function action_plan_meeting(ctx)
+  local steps = open_steps(nil)
+  local lines = {
+    "Action plans are reviewed and renewed about every three months. Time to hold the",
+    "action plan meeting: review what was done, carry forward unfinished steps, plan the",
+    "next period.",
+    "",
+    string.format("Open steps: %d", #steps),
+  }
+  local limit = ctx.params.max_listed or 50
+  for i, s in ipairs(steps) do
+    if i > limit then
+      lines[#lines + 1] = string.format("... and %d more", #steps - limit)
+      break
+    end
+    lines[#lines + 1] = step_line(s)
+  end
+  send_to(ctx, "team", "Quarterly action plan meeting (" .. ctx.as_of .. ")", lines)
+end
+
+local function steps_due(ctx)
+  local through = sixbb.date.add(ctx.as_of, ctx.params.days_ahead or 7)
+  local steps = open_steps(through)
+  if #steps == 0 then
+    return -- nothing coming due: no message
+  end
+  local lines = { string.format("Action-plan steps open and due by %s: %d", through, #steps), "" }
+  for _, s in ipairs(steps) do
+    lines[#lines + 1] = step_line(s)
+  end
+  send_to(ctx, "team", string.format("%d action-plan step(s) due by %s", #steps, through), lines)
+end
+
+local function policy_review(ctx)
+  local lines = {
+    "Once a year, revisit the opioid prescribing policy, the patient agreement and the",
+    "workflows that support them: align them with current guidelines and state rules, and",
+    "plan training on anything that changes.",
+  }
+  send_to(ctx, "team", "Annual review: policy, patient agreement and workflows", lines)
+end
+
+local function learning_call(ctx)
+  local lines = {
+    "Monthly shared learning call across the sites you follow. Status by site:",
+    "",
+  }
+  for _, id in ipairs(site_ids()) do
+    lines[#lines + 1] = string.format("- %s: %d milestone(s) complete, %d in progress, %d open "
+      .. "action-plan step(s)", id,
+      count("SELECT count(*) AS n FROM milestone_status WHERE site_id = ? AND status = 'complete'", id),
+      count("SELECT count(*) AS n FROM milestone_status WHERE site_id = ? AND status = 'in_progress'", id),
+      count([[SELECT count(*) AS n FROM plan_steps s JOIN plan_activities a ON a.id = s.activity_id
+              JOIN action_plans p ON p.plan_id = a.plan_id WHERE p.site_id = ? AND s.done IS NULL]], id))
+  end
+  if #lines == 2 then
+    lines[#lines + 1] = "(no sites recorded yet)"
+  end
+  send_to(ctx, "facilitator", "Shared learning call (" .. ctx.as_of .. ")", lines)
+end
+
+local function care_gap_digest(ctx)
+  local latest = sixbb.query("SELECT max(as_of) AS as_of FROM check_results")[1].as_of
+  local addresses = ctx.recipients.clinicians or {}
+  local any = false
+  for clinician, to in pairs(addresses) do
+    any = true
+    local lines
+    if not latest then
+      lines = { "There are no stored evaluation results yet, so there is no care-gap digest.",
+        "Run an evaluation to store results; the next digest will use them." }
+    else
+      local rows = sixbb.query([[
+        SELECT check_id, severity, count(*) AS n FROM check_results
+        WHERE as_of = ? AND clinician_id = ? GROUP BY check_id, severity
+        ORDER BY n DESC, check_id]], latest, clinician)
+      lines = { string.format("Care gaps for clinician %s in the evaluation as of %s:", clinician,
+        latest), "" }
+      for _, r in ipairs(rows) do
+        lines[#lines + 1] = string.format("- %s (%s): %d patient(s)", r.check_id, r.severity, r.n)
+      end
+      if #rows == 0 then
+        lines[#lines + 1] = "No open care gaps."
+      end
+    end
+    ctx.send { to = to, subject = "Weekly care-gap digest for clinician " .. clinician,
+      body = table.concat(lines, "\n") .. "\n" }
+  end
+  if not any then
+    sixbb.log.warn(ctx.job .. ": no addresses in delivery.recipients.clinicians; nothing sent")
+  end
+end
+
+local function measure_snapshot(ctx)
+  local measures = sixbb.registry("measures")
+  if #measures == 0 then
+    sixbb.log.info(ctx.job .. ": no measures are registered yet; nothing recorded")
+    return
+  end
+  local lines = { "Latest stored values of the success measures:", "" }
+  for _, m in ipairs(measures) do
+    local r = sixbb.query([[
+      SELECT period, numerator, denominator, value FROM measure_snapshots
+      WHERE measure_id = ? AND site_id = '' AND clinician_id = ''
+      ORDER BY period DESC LIMIT 1]], m.id)[1]
+    if r then
+      lines[#lines + 1] = string.format("- %s (%s): %s%s", m.title, r.period,
+        r.value and string.format("%.3g", r.value) or "no value",
+        r.denominator and string.format(" (%s of %s)", r.numerator, r.denominator) or "")
+    else
+      lines[#lines + 1] = string.format("- %s: no snapshot stored yet", m.title)
+    end
+  end
+  send_to(ctx, "team", "Monthly measure snapshot (" .. ctx.as_of .. ")", lines)
+end
+
+local jobs = {
+  { id = "team-meeting", title = "Monthly improvement team meeting reminder",
+    schedule = "0 8 1 * *", run = team_meeting },
+  { id = "action-plan-meeting", title = "Quarterly action plan meeting reminder",
+    schedule = "0 8 1 1,4,7,10 *", run = action_plan_meeting, params = { max_listed = 50 } },
+  { id = "plan-steps-due", title = "Action-plan steps coming due",
+    schedule = "0 7 * * 1", run = steps_due, params = { days_ahead = 7 } },
+  { id = "policy-review", title = "Annual policy and patient-agreement review",
+    schedule = "0 9 15 1 *", run = policy_review },
+  { id = "learning-call", title = "Monthly shared learning call reminder",
+    schedule = "0 9 1 * *", run = learning_call },
+  { id = "care-gap-digest", title = "Weekly care-gap digest per clinician",
+    schedule = "0 7 * * 1", run = care_gap_digest },
+  { id = "measure-snapshot", title = "Monthly measure snapshot",
+    schedule = "0 6 2 * *", run = measure_snapshot },
+}
+
+-- The daily huddle list needs the report framework; it appears once sixbb.report exists.
+if sixbb.report ~= nil then
+  jobs[#jobs + 1] = { id = "huddle-list", title = "Daily pre-visit huddle list",
+    schedule = "30 7 * * 1-5", params = { report = "huddle" },
+    run = function(ctx)
+      local ok, out = pcall(sixbb.report.run, ctx.params.report, { as_of = ctx.as_of })
+      if not ok then
+        error("huddle list: " .. tostring(out))
+      end
+      sixbb.log.info(ctx.job .. ": huddle list produced for " .. ctx.as_of)
+    end }
+end
+
+return sixbb.plugin {
+  id = "program",
+  block = "Program coordination",
+  description = "Reminders for meetings, action plans, reviews and digests between meetings.",
+  jobs = jobs,
+}
