@@ -4,6 +4,7 @@
  * current standard, so a change of standard never leaves stale numbers behind. */
 #include <lauxlib.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -853,45 +854,43 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 }
 
 /* Counts per clinician and site of LtOT, non-excluded patients, for the next levels. */
-struct tally {
-    char id[ID_MAX];
-    int ltot;
-};
 struct tallies {
-    struct tally *t;
-    size_t n, cap;
+    struct med_strmap index;
+    int *counts;
+    size_t n;
 };
 
 static void tally_add(struct tallies *ts, const char *id)
 {
-    for (size_t i = ts->n; i-- > 0;)
-        if (strcmp(ts->t[i].id, id) == 0) {
-            ts->t[i].ltot++;
-            return;
-        }
-    if (ts->n == ts->cap) {
-        ts->cap = ts->cap ? ts->cap * 2 : 32;
-        ts->t = xrealloc(ts->t, ts->cap * sizeof *ts->t);
+    uint32_t at;
+    if (med_strmap_get(&ts->index, id, &at)) {
+        ts->counts[at]++;
+        return;
     }
-    copy_id(ts->t[ts->n].id, id);
-    ts->t[ts->n++].ltot = 1;
+    ts->counts = xrealloc(ts->counts, (ts->n + 1) * sizeof *ts->counts);
+    ts->counts[ts->n] = 1;
+    med_strmap_put(&ts->index, id, (uint32_t)ts->n++);
 }
 
 static int tally_get(const struct tallies *ts, const char *id)
 {
-    for (size_t i = 0; i < ts->n; i++)
-        if (strcmp(ts->t[i].id, id) == 0)
-            return ts->t[i].ltot;
-    return 0;
+    uint32_t at;
+    return med_strmap_get(&ts->index, id, &at) ? ts->counts[at] : 0;
 }
 
-static void eval_patient(struct eval *e, struct patient_rows *pr, day_t as_of,
-                         const struct eval_filter *flt, struct eval_result *r, FILE *explain,
-                         struct tallies *by_clin, struct tallies *by_site)
+static void tallies_free(struct tallies *ts)
+{
+    med_strmap_free(&ts->index);
+    free(ts->counts);
+}
+
+/* Counts the patient and runs the patient-level checks on facts already computed. */
+static void consume(struct eval *e, const struct patient_rows *pr, const struct facts *fp,
+                    day_t as_of, const struct eval_filter *flt, struct eval_result *r,
+                    FILE *explain, struct tallies *by_clin, struct tallies *by_site)
 {
     lua_State *L = e->h->L;
-    struct facts f;
-    facts_compute(&e->rules, e->std, e->tl, pr, as_of, &f);
+    const struct facts f = *fp;
     r->patients++;
     if (f.excluded)
         r->excluded++;
@@ -1056,90 +1055,245 @@ static void site_checks(struct eval *e, day_t as_of, const struct eval_filter *f
     free(sites);
 }
 
+/* ------------------------------------------------------------------ the reader */
+
+/* Reads patients one by one, with their rows, and computes their facts. It has its own
+ * read-only connection, so it can run on a thread of its own while the main thread runs the
+ * plugins' checks (Lua stays on the main thread). */
+struct reader {
+    struct eval *e;
+    sqlite3 *db;
+    sqlite3_stmt *ps;
+    struct cursor c[5];
+    day_t as_of;
+};
+
+static void reader_close(struct reader *rd)
+{
+    sqlite3_finalize(rd->ps);
+    for (int i = 0; i < 5; i++)
+        sqlite3_finalize(rd->c[i].st);
+    sqlite3_close(rd->db);
+}
+
+static int reader_open(struct reader *rd, struct eval *e, day_t as_of, const struct eval_filter *flt)
+{
+    memset(rd, 0, sizeof *rd);
+    rd->e = e;
+    rd->as_of = as_of;
+    if (sqlite3_open_v2(store_path(e->s), &rd->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        cli_fail("cannot read the registry: %s", sqlite3_errmsg(rd->db));
+        reader_close(rd);
+        return -1;
+    }
+    sqlite3_busy_timeout(rd->db, 5000);
+    sqlite3_exec(rd->db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824", NULL, NULL,
+                 NULL);
+    const char *const *sql = flt->patient ? SQL_ONE : SQL_ALL;
+    sqlite3_stmt **all[6] = {&rd->ps, &rd->c[0].st, &rd->c[1].st,
+                             &rd->c[2].st, &rd->c[3].st, &rd->c[4].st};
+    for (int i = 0; i < 6; i++) {
+        if (sqlite3_prepare_v2(rd->db, sql[i], -1, all[i], NULL) != SQLITE_OK) {
+            cli_fail("cannot read the registry: %s", sqlite3_errmsg(rd->db));
+            reader_close(rd);
+            return -1;
+        }
+    }
+    char d[16], oldest[16];
+    date_format(as_of, d);
+    /* Fills older than three years cannot reach any window the rules look at. */
+    date_format(as_of - 3 * 366, oldest);
+    bind_text_or_null(rd->ps, 1, flt->patient);
+    bind_text_or_null(rd->ps, 2, flt->site);
+    bind_text_or_null(rd->ps, 3, flt->clinician);
+    for (int i = 0; i < 5; i++) {
+        bind_text_or_null(rd->c[i].st, 1, flt->patient);
+        if (sqlite3_bind_parameter_count(rd->c[i].st) >= 2)
+            sqlite3_bind_text(rd->c[i].st, 2, d, -1, SQLITE_TRANSIENT);
+        if (sqlite3_bind_parameter_count(rd->c[i].st) >= 3)
+            sqlite3_bind_text(rd->c[i].st, 3, oldest, -1, SQLITE_TRANSIENT);
+        cur_step(&rd->c[i]);
+    }
+    return 0;
+}
+
+static void read_appointment(struct patient_rows *pr, sqlite3_stmt *st, day_t as_of)
+{
+    day_t date = col_date(st, 1);
+    const char *status = col(st, 2);
+    bool cancelled =
+        status && (strcmp(status, "cancelled") == 0 || strcmp(status, "no_show") == 0);
+    if (date == DATE_NONE)
+        return;
+    if (date <= as_of && !cancelled && (pr->last_visit == DATE_NONE || date > pr->last_visit))
+        pr->last_visit = date;
+    if (date > as_of && (!status || !*status || strcmp(status, "scheduled") == 0) &&
+        (pr->next_visit == DATE_NONE || date < pr->next_visit))
+        pr->next_visit = date;
+}
+
+/* The next patient with all their rows, and their facts. false at the end. */
+static bool reader_next(struct reader *rd, struct patient_rows *pr, struct facts *f)
+{
+    struct eval *e = rd->e;
+    day_t as_of = rd->as_of;
+    if (sqlite3_step(rd->ps) != SQLITE_ROW)
+        return false;
+    sqlite3_stmt *ps = rd->ps;
+    struct cursor *c = rd->c;
+    rows_reset(pr);
+    copy_id(pr->id, col(ps, 0));
+    copy_id(pr->site, col(ps, 1));
+    pr->has_clinician = col(ps, 2) && *col(ps, 2);
+    copy_id(pr->clinician, col(ps, 2));
+    pr->birth = col_date(ps, 3);
+    snprintf(pr->sex, sizeof pr->sex, "%s", col(ps, 4) ? col(ps, 4) : "");
+    for (; cur_at(&c[0], pr->id); cur_step(&c[0]))
+        rows_add_fill(e, pr, c[0].st, as_of);
+    for (; cur_at(&c[1], pr->id); cur_step(&c[1])) {
+        int t = event_type_index(col(c[1].st, 1) ? col(c[1].st, 1) : "");
+        day_t date = col_date(c[1].st, 2);
+        if (t >= 0 && date != DATE_NONE &&
+            (pr->last_event[t] == DATE_NONE || date > pr->last_event[t]))
+            pr->last_event[t] = date;
+    }
+    for (; cur_at(&c[2], pr->id); cur_step(&c[2]))
+        rows_add_score(pr, c[2].st);
+    for (; cur_at(&c[3], pr->id); cur_step(&c[3]))
+        read_appointment(pr, c[3].st, as_of);
+    for (; cur_at(&c[4], pr->id); cur_step(&c[4]))
+        rows_add_diagnosis(&e->rules, pr, c[4].st, as_of);
+    facts_compute(&e->rules, e->std, e->tl, pr, as_of, f);
+    return true;
+}
+
+static void rows_free(struct patient_rows *pr)
+{
+    free(pr->fills);
+    free(pr->rx_at);
+    free(pr->why_at);
+    free(pr->scores);
+    buf_free(&pr->arena);
+}
+
+/* ------------------------------------------------------------------ the pipeline */
+
+#define BATCH_SIZE 256
+#define NBATCHES 4
+
+struct slot {
+    struct patient_rows pr;
+    struct facts f;
+};
+struct batch {
+    struct slot slots[BATCH_SIZE];
+    int n;
+    bool filled;
+};
+struct pipeline {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct batch *b;
+    bool done;
+    struct reader *rd;
+};
+
+static void *producer(void *arg)
+{
+    struct pipeline *p = arg;
+    for (int w = 0;; w = (w + 1) % NBATCHES) {
+        struct batch *b = &p->b[w];
+        pthread_mutex_lock(&p->mu);
+        while (b->filled)
+            pthread_cond_wait(&p->cv, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+        int n = 0;
+        while (n < BATCH_SIZE && reader_next(p->rd, &b->slots[n].pr, &b->slots[n].f))
+            n++;
+        pthread_mutex_lock(&p->mu);
+        b->n = n;
+        b->filled = true;
+        if (n < BATCH_SIZE)
+            p->done = true;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (n < BATCH_SIZE)
+            return NULL;
+    }
+}
+
+/* Whole-population runs: the reader thread fills batches while this thread runs checks. */
+static int run_pipelined(struct eval *e, struct reader *rd, day_t as_of,
+                         const struct eval_filter *flt, struct eval_result *r,
+                         struct tallies *by_clin, struct tallies *by_site)
+{
+    struct pipeline p = {.b = xcalloc(NBATCHES, sizeof(struct batch)), .rd = rd};
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    pthread_t t;
+    if (pthread_create(&t, NULL, producer, &p) != 0) {
+        free(p.b);
+        return cli_fail("cannot start the reader thread");
+    }
+    for (int k = 0;; k = (k + 1) % NBATCHES) {
+        struct batch *b = &p.b[k];
+        pthread_mutex_lock(&p.mu);
+        while (!b->filled)
+            pthread_cond_wait(&p.cv, &p.mu);
+        pthread_mutex_unlock(&p.mu);
+        int n = b->n;
+        for (int i = 0; i < n; i++)
+            consume(e, &b->slots[i].pr, &b->slots[i].f, as_of, flt, r, NULL, by_clin, by_site);
+        pthread_mutex_lock(&p.mu);
+        b->filled = false;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
+        if (n < BATCH_SIZE)
+            break;
+    }
+    pthread_join(t, NULL);
+    for (int k = 0; k < NBATCHES; k++)
+        for (int i = 0; i < BATCH_SIZE; i++)
+            rows_free(&p.b[k].slots[i].pr);
+    free(p.b);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv);
+    return 0;
+}
+
 int eval_run(struct eval *e, day_t as_of, const struct eval_filter *flt, struct eval_result *r,
              FILE *explain)
 {
     memset(r, 0, sizeof *r);
     r->as_of = as_of;
-    char d[16], oldest[16];
-    date_format(as_of, d);
-    /* Fills older than three years cannot reach any window the rules look at. */
-    date_format(as_of - 3 * 366, oldest);
-    const char *const *sql = flt->patient ? SQL_ONE : SQL_ALL;
-    sqlite3_stmt *ps = store_prepare(e->s, sql[0]);
-    struct cursor c[5] = {{store_prepare(e->s, sql[1]), false},
-                          {store_prepare(e->s, sql[2]), false},
-                          {store_prepare(e->s, sql[3]), false},
-                          {store_prepare(e->s, sql[4]), false},
-                          {store_prepare(e->s, sql[5]), false}};
-    if (!ps || !c[0].st || !c[1].st || !c[2].st || !c[3].st || !c[4].st)
-        return cli_fail("cannot read the registry: %s", store_errmsg(e->s));
-    bind_text_or_null(ps, 1, flt->patient);
-    bind_text_or_null(ps, 2, flt->site);
-    bind_text_or_null(ps, 3, flt->clinician);
-    for (int i = 0; i < 5; i++) {
-        bind_text_or_null(c[i].st, 1, flt->patient);
-        if (sqlite3_bind_parameter_count(c[i].st) >= 2)
-            sqlite3_bind_text(c[i].st, 2, d, -1, SQLITE_TRANSIENT);
-        if (sqlite3_bind_parameter_count(c[i].st) >= 3)
-            sqlite3_bind_text(c[i].st, 3, oldest, -1, SQLITE_TRANSIENT);
-        cur_step(&c[i]);
-    }
-    struct patient_rows pr;
-    memset(&pr, 0, sizeof pr);
+    struct reader rd;
+    if (reader_open(&rd, e, as_of, flt) != 0)
+        return -1;
     struct tallies by_clin = {0}, by_site = {0};
-    while (sqlite3_step(ps) == SQLITE_ROW) {
-        rows_reset(&pr);
-        copy_id(pr.id, col(ps, 0));
-        copy_id(pr.site, col(ps, 1));
-        pr.has_clinician = col(ps, 2) && *col(ps, 2);
-        copy_id(pr.clinician, col(ps, 2));
-        pr.birth = col_date(ps, 3);
-        snprintf(pr.sex, sizeof pr.sex, "%s", col(ps, 4) ? col(ps, 4) : "");
-        for (; cur_at(&c[0], pr.id); cur_step(&c[0]))
-            rows_add_fill(e, &pr, c[0].st, as_of);
-        for (; cur_at(&c[1], pr.id); cur_step(&c[1])) {
-            int t = event_type_index(col(c[1].st, 1) ? col(c[1].st, 1) : "");
-            day_t date = col_date(c[1].st, 2);
-            if (t >= 0 && date != DATE_NONE && (pr.last_event[t] == DATE_NONE || date > pr.last_event[t]))
-                pr.last_event[t] = date;
-        }
-        for (; cur_at(&c[2], pr.id); cur_step(&c[2]))
-            rows_add_score(&pr, c[2].st);
-        for (; cur_at(&c[3], pr.id); cur_step(&c[3])) {
-            day_t date = col_date(c[3].st, 1);
-            const char *status = col(c[3].st, 2);
-            bool cancelled = status && (strcmp(status, "cancelled") == 0 ||
-                                        strcmp(status, "no_show") == 0);
-            if (date == DATE_NONE)
-                continue;
-            if (date <= as_of && !cancelled && (pr.last_visit == DATE_NONE || date > pr.last_visit))
-                pr.last_visit = date;
-            if (date > as_of && (!status || !*status || strcmp(status, "scheduled") == 0) &&
-                (pr.next_visit == DATE_NONE || date < pr.next_visit))
-                pr.next_visit = date;
-        }
-        for (; cur_at(&c[4], pr.id); cur_step(&c[4]))
-            rows_add_diagnosis(&e->rules, &pr, c[4].st, as_of);
-        eval_patient(e, &pr, as_of, flt, r, explain, &by_clin, &by_site);
+    int rc = 0;
+    if (!flt->patient && !explain) {
+        rc = run_pipelined(e, &rd, as_of, flt, r, &by_clin, &by_site);
+    } else {
+        struct patient_rows pr;
+        struct facts f;
+        memset(&pr, 0, sizeof pr);
+        while (reader_next(&rd, &pr, &f))
+            consume(e, &pr, &f, as_of, flt, r, explain, &by_clin, &by_site);
+        rows_free(&pr);
     }
-    sqlite3_reset(ps);
-    for (int i = 0; i < 5; i++)
-        sqlite3_reset(c[i].st);
-    clinician_checks(e, as_of, flt, r, &by_clin);
-    site_checks(e, as_of, flt, r, &by_site);
-    free(pr.fills);
-    free(pr.rx_at);
-    free(pr.why_at);
-    free(pr.scores);
-    buf_free(&pr.arena);
-    free(by_clin.t);
-    free(by_site.t);
+    reader_close(&rd);
+    if (rc == 0) {
+        clinician_checks(e, as_of, flt, r, &by_clin);
+        site_checks(e, as_of, flt, r, &by_site);
+    }
+    tallies_free(&by_clin);
+    tallies_free(&by_site);
     for (size_t i = 0; i < e->nchecks; i++)
         if (e->checks[i].errors > 3)
             host_log("error", "plugin '%s', %s failed %d times in all", e->checks[i].plugin,
                      e->checks[i].hook, e->checks[i].errors);
-    return 0;
+    return rc;
 }
 
 int eval_store(struct eval *e, const struct eval_result *r)

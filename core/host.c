@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "util.h"
 
 #define HOOK_STEP 1000
@@ -429,17 +430,27 @@ static int sb_require(lua_State *L)
         return 1;
     lua_pop(L, 1);
     const char *dir = lua_tostring(L, lua_upvalueindex(1));
+    /* "lib.x" names a module shared by every plugin, kept in the installed plugins/lib/. */
+    char *shared = NULL;
+    if (strncmp(name, "lib.", 4) == 0 && name[4]) {
+        shared = xasprintf("%s/lib", paths_data_dir("plugins"));
+        dir = shared;
+        name += 4;
+    }
     bool valid = *name != 0;
     for (const char *c = name; *c; c++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
               *c == '_' || *c == '.'))
             valid = false;
-    if (!dir || !valid || strstr(name, ".."))
-        return luaL_error(L, "module '%s' is not available in the sandbox (only 'sixbb' and the "
-                             "plugin's own modules can be required)",
-                          name);
+    if (!dir || !valid || strstr(name, "..")) {
+        free(shared);
+        return luaL_error(L, "module '%s' is not available in the sandbox (only 'sixbb', 'lib.*' "
+                             "and the plugin's own modules can be required)",
+                          lua_tostring(L, 1));
+    }
     struct buf path = {0};
     buf_printf(&path, "%s/", dir);
+    free(shared);
     for (const char *c = name; *c; c++)
         buf_append(&path, *c == '.' ? "/" : c, 1);
     buf_puts(&path, ".lua");

@@ -1,6 +1,6 @@
 -- Care-gap checks of the complex-needs block: screening, and connecting positive findings to
 -- behavioral-health or OUD care.
-local gaps = require "gaps"
+local gaps = require "lib.gaps"
 
 -- How instruments are named in details.
 local NAMES = { phq9 = "PHQ-9", phq2 = "PHQ-2", gad7 = "GAD-7", comm = "COMM", ort = "ORT",

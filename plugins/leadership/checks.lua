@@ -1,5 +1,5 @@
 -- Program checks of the leadership block.
-local gaps = require "gaps"
+local gaps = require "lib.gaps"
 
 return {
   gaps.check {

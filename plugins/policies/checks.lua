@@ -1,5 +1,5 @@
 -- Care-gap checks of the policies block.
-local gaps = require "gaps"
+local gaps = require "lib.gaps"
 
 return {
   gaps.check {

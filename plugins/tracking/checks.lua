@@ -1,6 +1,6 @@
 -- Care-gap checks of the tracking block: the registry is complete, doses are known and watched,
 -- and the PDMP is consulted.
-local gaps = require "gaps"
+local gaps = require "lib.gaps"
 
 local checks = {}
 

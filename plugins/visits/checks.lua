@@ -1,6 +1,6 @@
 -- Care-gap checks of the visits block: the monitoring and safety steps each planned visit should
 -- bring up to date.
-local gaps = require "gaps"
+local gaps = require "lib.gaps"
 
 local checks = {}
 

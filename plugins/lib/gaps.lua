@@ -1,5 +1,5 @@
--- Helpers the checks of this plugin share: parameters merged over defaults, date windows and the
--- one-line details. Each built-in plugin carries its own copy, because plugins are self-contained.
+-- Helpers the built-in checks share: parameters merged over defaults, date windows and the
+-- one-line details. Any plugin can use them with require "lib.gaps".
 local sixbb = require "sixbb"
 
 local M = {}
@@ -30,8 +30,18 @@ end
 function M.check(def)
   local defaults, run, severity = def.params or {}, def.run, def.severity
   def.params = defaults
+  -- The core passes the same merged table on every call, so each distinct table is merged once.
+  local merged = setmetatable({}, { __mode = "k" })
   def.run = function(p, params)
-    local gap = run(p or {}, M.merge(defaults, params))
+    local use = defaults
+    if type(params) == "table" then
+      use = merged[params]
+      if not use then
+        use = M.merge(defaults, params)
+        merged[params] = use
+      end
+    end
+    local gap = run(p or {}, use)
     if gap and gap.severity == nil then
       gap.severity = severity
     end
