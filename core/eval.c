@@ -309,7 +309,7 @@ struct eval *eval_new(struct host *h, struct store *s)
     e->h = h;
     e->s = s;
     char err[1024];
-    if (eval_open_med(h, &e->db, &e->std, err, sizeof err) != 0) {
+    if (host_med(h, &e->db, &e->std, err, sizeof err) != 0) {
         cli_fail("cannot load the MED tables: %s", err);
         free(e);
         return NULL;
@@ -350,8 +350,6 @@ void eval_free(struct eval *e)
     free(e->products);
     med_timeline_free(e->tl);
     buf_free(&e->keybuf);
-    med_db_free(e->db);
-    med_standard_free(e->std);
     rules_free(&e->rules);
     free(e);
 }

@@ -16,6 +16,8 @@
 #include <time.h>
 
 #include "cli.h"
+#include "eval.h"
+#include "med.h"
 #include "util.h"
 
 #define HOOK_STEP 1000
@@ -662,8 +664,21 @@ void host_free(struct host *h)
     free(h->plugins);
     if (h->L)
         lua_close(h->L);
+    /* After the state: the sixbb.med module points into these. */
+    med_db_free(h->med_db);
+    med_standard_free(h->med_std);
     free(h->site_dir);
     free(h->last_error);
     free(h->last_trace);
     free(h);
+}
+
+int host_med(struct host *h, struct med_db **db, struct med_standard **std, char *err,
+             size_t errlen)
+{
+    if (!h->med_db && eval_open_med(h, &h->med_db, &h->med_std, err, errlen) != 0)
+        return -1;
+    *db = h->med_db;
+    *std = h->med_std;
+    return 0;
 }

@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 struct store;
+struct med_db;
+struct med_standard;
 
 struct host_limits {
     long long instructions; /* per call into Lua */
@@ -70,6 +72,10 @@ struct host {
     bool loading;     /* sixbb.plugin{} is only allowed while a plugin file runs */
     int pending_ref;  /* the record registered by the file being loaded */
 
+    /* The MED tables and standard, loaded on first use (see host_med) and freed with the host. */
+    struct med_db *med_db;
+    struct med_standard *med_std;
+
     char *last_error; /* last error, one paragraph, names plugin, hook and file:line */
     char *last_trace; /* same with the Lua traceback */
     bool quiet;       /* do not print plugin load errors as they happen */
@@ -128,6 +134,10 @@ void host_push_config_path(struct host *h, const char *path);
 double host_config_number(struct host *h, const char *path, double fallback);
 /* Returned string is owned by the host until the next call; NULL when absent. */
 const char *host_config_string(struct host *h, const char *path);
+
+/* The MED database and the site's standard, loaded once on first use. 0, or -1 with err. */
+int host_med(struct host *h, struct med_db **db, struct med_standard **std, char *err,
+             size_t errlen);
 
 void host_set_error(struct host *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

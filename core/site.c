@@ -1,4 +1,5 @@
 #include "site.h"
+#include "lua/med_lua.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ struct host *site_host_new_with(struct store *store, const char *site_dir, bool 
     h->quiet = quiet;
     host_api_add(h, "query", luaopen_sixbb_query);
     host_api_add(h, "timer", luaopen_sixbb_timer);
+    host_api_add(h, "med", luaopen_sixbb_med_lazy);
     if (prepare)
         prepare(h, arg);
     char *defaults = path_join(paths_data_dir("config"), "defaults.lua");

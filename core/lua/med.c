@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lua/med_lua.h"
+#include "host.h"
 #include "med.h"
 
 #define DB_UPVALUE lua_upvalueindex(1)
@@ -278,5 +279,37 @@ int sixbb_med_open(lua_State *L, struct med_db *db, const struct med_standard *s
     lua_pushlightuserdata(L, db);
     lua_pushlightuserdata(L, (void *)std);
     luaL_setfuncs(L, fns, 2);
+    return 1;
+}
+
+/* sixbb.med for plugins: the tables take tens of milliseconds to load, so they are loaded the
+ * first time a plugin touches sixbb.med, under the site's configured standard. */
+static int med_lazy_index(lua_State *L)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, (void *)med_lazy_index);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        struct host *h = host_from_lua(L);
+        struct med_db *db;
+        struct med_standard *std;
+        char err[512];
+        if (host_med(h, &db, &std, err, sizeof err) != 0)
+            return luaL_error(L, "sixbb.med is not available: %s", err);
+        sixbb_med_open(L, db, std);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, (void *)med_lazy_index);
+    }
+    lua_pushvalue(L, 2);
+    lua_gettable(L, -2);
+    return 1;
+}
+
+int luaopen_sixbb_med_lazy(lua_State *L)
+{
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, med_lazy_index);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
     return 1;
 }

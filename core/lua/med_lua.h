@@ -11,5 +11,7 @@ struct med_standard;
 
 /* Pushes the module table (calc, resolve, standard, factor, total). Returns 1. */
 int sixbb_med_open(lua_State *L, struct med_db *db, const struct med_standard *std);
+/* The module as plugins see it: loads the tables and the site standard on first use. */
+int luaopen_sixbb_med_lazy(lua_State *L);
 
 #endif
