@@ -13,5 +13,10 @@ int cmd_test(struct cli *cli, int argc, char **argv);
 /* jobs: dispatches to the jobs sub-commands (core/cmd_jobs_next.c). */
 int cmd_jobs(struct cli *cli, int argc, char **argv);
 int cmd_jobs_next(struct cli *cli, int argc, char **argv);
+int cmd_med(struct cli *cli, int argc, char **argv);
+/* The conversion standard `sixbb med` uses: the --standard option when given, else the
+ * $SIXBB_MED_STANDARD environment variable, else cdc2022. The site layer extends this with the
+ * standard a site's configuration names. */
+const char *cmd_med_standard_name(struct cli *cli, const char *option);
 
 #endif

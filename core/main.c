@@ -20,6 +20,7 @@ static const struct command commands[] = {
     {"test", cmd_test, "run Lua spec files against a temporary site"},
     {"jobs", cmd_jobs, "scheduled jobs: when a cron expression fires"},
     {"version", cmd_version, "print the version"},
+    {"med", cmd_med, "compute morphine-equivalent dose"},
 };
 
 static void usage(FILE *f)
