@@ -18,5 +18,6 @@ int cmd_med(struct cli *cli, int argc, char **argv);
  * $SIXBB_MED_STANDARD environment variable, else cdc2022. The site layer extends this with the
  * standard a site's configuration names. */
 const char *cmd_med_standard_name(struct cli *cli, const char *option);
+int cmd_synth(struct cli *cli, int argc, char **argv);
 
 #endif

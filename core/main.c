@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"jobs", cmd_jobs, "scheduled jobs: when a cron expression fires"},
     {"version", cmd_version, "print the version"},
     {"med", cmd_med, "compute morphine-equivalent dose"},
+    {"synth", cmd_synth, "generate a synthetic organisation as CSV extracts"},
 };
 
 static void usage(FILE *f)
