@@ -194,7 +194,7 @@ static void print_json(const char *expr, const struct tz *z, const int64_t *time
 static int run_next(const char *expr, const char *tz_opt, const char *after_opt,
                     const char *count_opt, bool json)
 {
-    int count, rc = 0;
+    int count = 0, rc = 0;
     if ((rc = parse_count(count_opt, &count)) != 0)
         return rc;
     struct cron c;
