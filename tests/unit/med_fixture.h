@@ -51,7 +51,7 @@ static int fixture_teardown(void **state)
 }
 
 /* A prescription in one call: NAN / NULL for what is not given. */
-static struct med_input rx(const char *drug, double qty, double days, const char *dose,
+static inline struct med_input rx(const char *drug, double qty, double days, const char *dose,
                            const char *per_day)
 {
     struct med_input in = med_input_empty();
@@ -63,14 +63,14 @@ static struct med_input rx(const char *drug, double qty, double days, const char
     return in;
 }
 
-static struct med_result compute(const struct med_standard *s, struct med_input in)
+static inline struct med_result compute(const struct med_standard *s, struct med_input in)
 {
     struct med_result r;
     med_compute(fx.db, s, &in, &r);
     return r;
 }
 
-static bool near(double a, double b)
+static inline bool near(double a, double b)
 {
     return fabs(a - b) <= 1e-9 * (fabs(a) + fabs(b) + 1.0);
 }
