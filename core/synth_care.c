@@ -626,13 +626,13 @@ void story_noise(struct story *s)
         if ((s->sc == SC_MISSPELLED && !misspelled) || rng_permille(s->r, 4)) {
             misspell(f);
             misspelled = true;
-        } else if ((s->sc == SC_NO_DAYS && !no_days) || rng_permille(s->r, 2)) {
+        } else if ((s->sc == SC_NO_DAYS && !no_days) || rng_permille(s->r, 1)) {
             f->days = -1;
             no_days = true;
         }
     }
     if ((s->sc == SC_UNKNOWN_PRODUCT || rng_permille(s->r, 5)) && s->ther_first != DATE_NONE) {
-        day_t d = rng_range(s->r, s->hist, s->as_of);
+        day_t d = rng_range(s->r, s->hist, story_clip(s, s->as_of));
         struct fill *f = story_add_fill(s, P_OXY_5, 1, 30, d, false);
         f->product = -1;
         f->text = PICK(s->r, unknown);
