@@ -19,5 +19,8 @@ int cmd_med(struct cli *cli, int argc, char **argv);
  * standard a site's configuration names. */
 const char *cmd_med_standard_name(struct cli *cli, const char *option);
 int cmd_synth(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_record(struct cli *cli, int argc, char **argv);
 
 #endif

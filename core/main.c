@@ -22,6 +22,9 @@ static const struct command commands[] = {
     {"version", cmd_version, "print the version"},
     {"med", cmd_med, "compute morphine-equivalent dose"},
     {"synth", cmd_synth, "generate a synthetic organisation as CSV extracts"},
+    {"import", cmd_import, "load CSV extracts (all-or-nothing, idempotent)"},
+    {"export", cmd_export, "write a kind of record as CSV or JSON"},
+    {"record", cmd_record, "record an event, assessment, appointment or diagnosis"},
 };
 
 static void usage(FILE *f)
