@@ -56,7 +56,8 @@ static void csv_value(struct buf *b, sqlite3_stmt *st, int i)
 {
     char num[40];
     switch (sqlite3_column_type(st, i)) {
-    case SQLITE_NULL: break;
+    case SQLITE_NULL:
+        break;
     case SQLITE_INTEGER:
         buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, i));
         break;
@@ -72,10 +73,14 @@ static void csv_value(struct buf *b, sqlite3_stmt *st, int i)
 static cJSON *json_value(sqlite3_stmt *st, int i)
 {
     switch (sqlite3_column_type(st, i)) {
-    case SQLITE_NULL: return cJSON_CreateNull();
-    case SQLITE_INTEGER: return cJSON_CreateNumber((double)sqlite3_column_int64(st, i));
-    case SQLITE_FLOAT: return cJSON_CreateNumber(sqlite3_column_double(st, i));
-    default: return cJSON_CreateString((const char *)sqlite3_column_text(st, i));
+    case SQLITE_NULL:
+        return cJSON_CreateNull();
+    case SQLITE_INTEGER:
+        return cJSON_CreateNumber((double)sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+        return cJSON_CreateNumber(sqlite3_column_double(st, i));
+    default:
+        return cJSON_CreateString((const char *)sqlite3_column_text(st, i));
     }
 }
 
@@ -116,8 +121,9 @@ static int export_kind(struct store *s, enum import_kind k, bool json, struct bu
         cJSON_free(text);
         cJSON_Delete(arr);
     }
-    return rc == SQLITE_DONE ? EXIT_OK : cli_fail("reading %s failed: %s", import_kind_name(k),
-                                                  store_errmsg(s));
+    return rc == SQLITE_DONE
+               ? EXIT_OK
+               : cli_fail("reading %s failed: %s", import_kind_name(k), store_errmsg(s));
 }
 
 static int write_out(const char *file, const struct buf *b)
@@ -135,9 +141,8 @@ static int write_out(const char *file, const struct buf *b)
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
     const char *format = "csv", *output = NULL;
-    const struct opt opts[] = {{"format", 0, OPT_VALUE, &format},
-                               {"output", 'o', OPT_VALUE, &output},
-                               {NULL, 0, 0, NULL}};
+    const struct opt opts[] = {
+        {"format", 0, OPT_VALUE, &format}, {"output", 'o', OPT_VALUE, &output}, {NULL, 0, 0, NULL}};
     char **pos = NULL;
     int npos = 0;
     int rc = cli_parse(argc, argv, opts, export_usage, &pos, &npos);

@@ -57,7 +57,7 @@ static int parse_fields(int argc, char **argv, struct field_opt *f, size_t nf, b
 static int kind_of(const char *type, bool *is_event)
 {
     static const char *const events[] = {
-        "pdmp_check", "udt",  "agreement", "naloxone",   "education", "referral_bh",
+        "pdmp_check",   "udt",  "agreement", "naloxone",   "education", "referral_bh",
         "referral_oud", "moud", "care_plan", "taper_plan", "overdose",  "early_refill"};
     *is_event = false;
     for (size_t i = 0; i < ARRAY_LEN(events); i++)

@@ -70,8 +70,8 @@ static bool blank_line(const char *s, size_t n)
     return n == 0 || (n == 1 && s[0] == '\n') || (n == 2 && s[0] == '\r' && s[1] == '\n');
 }
 
-static int syntax_error(struct reader *r, struct csv_parser *p, long line, char *err,
-                        size_t errlen, long *err_line)
+static int syntax_error(struct reader *r, struct csv_parser *p, long line, char *err, size_t errlen,
+                        long *err_line)
 {
     const char *why = csv_error(p) == CSV_EPARSE
                           ? "malformed quoting (an unterminated quoted field, or a quote inside "

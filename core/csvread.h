@@ -27,7 +27,8 @@ struct csv_record {
 typedef int (*csv_record_fn)(const struct csv_record *rec, void *ud);
 
 /* Reads a buffer. Returns 0 when every record was delivered, the callback's non-zero value when
- * it stopped, or -1 for a syntax error with "LINE:COLUMN: what" in err and the line in *err_line. */
+ * it stopped, or -1 for a syntax error with "LINE:COLUMN: what" in err and the line in *err_line.
+ */
 int csv_read(const char *data, size_t len, csv_record_fn fn, void *ud, char *err, size_t errlen,
              long *err_line);
 

@@ -57,12 +57,12 @@ struct import_counts {
 };
 
 struct import_options {
-    day_t as_of;         /* dates are judged against this day */
-    bool dry_run;        /* validate and count, then roll back */
-    bool progress;       /* rows and rate on stderr */
-    const char *standard; /* MED standard name (site config), NULL for cdc2022 */
-    const char *config_dir; /* where standards and product tables live */
-    struct host *host;   /* config (column maps) and instruments; may be NULL */
+    day_t as_of;              /* dates are judged against this day */
+    bool dry_run;             /* validate and count, then roll back */
+    bool progress;            /* rows and rate on stderr */
+    const char *standard;     /* MED standard name (site config), NULL for cdc2022 */
+    const char *config_dir;   /* where standards and product tables live */
+    struct host *host;        /* config (column maps) and instruments; may be NULL */
     const char *audit_action; /* "import" (default) or "record" */
 };
 
@@ -76,8 +76,8 @@ void importer_free(struct importer *imp);
 int importer_begin(struct importer *imp);
 /* Reads one CSV file (or buffer, when data is not NULL) of a kind. Row errors are collected and
  * reading goes on; returns -1 only for problems that stop the file (unreadable, bad header). */
-int importer_file(struct importer *imp, enum import_kind kind, const char *path,
-                  const char *data, size_t len);
+int importer_file(struct importer *imp, enum import_kind kind, const char *path, const char *data,
+                  size_t len);
 /* One row given as column names and values, for `sixbb record`. labels name each value in
  * errors (the command's option, "--date"); NULL values are missing. */
 int importer_values(struct importer *imp, enum import_kind kind, const char *const *columns,

@@ -28,11 +28,11 @@ struct kind_def {
     const char *name;
     const char *const *columns; /* canonical columns, required first */
     size_t ncolumns, nrequired;
-    unsigned sensitive;         /* bit per column: free text that may identify a person */
-    size_t nkey;                /* leading stored values forming the key */
-    size_t nvals;               /* stored values bound as ?1..?n */
+    unsigned sensitive; /* bit per column: free text that may identify a person */
+    size_t nkey;        /* leading stored values forming the key */
+    size_t nvals;       /* stored values bound as ?1..?n */
     const char *insert_sql, *update_sql, *keys_sql, *export_sql;
-    row_fn validate;            /* fills r->v and reports errors */
+    row_fn validate; /* fills r->v and reports errors */
 };
 extern const struct kind_def import_kinds[KIND_COUNT];
 
@@ -46,14 +46,14 @@ struct row {
     long line;
     const char *cell[MAX_COLS];
     size_t cell_len[MAX_COLS];
-    int colno[MAX_COLS];               /* 1-based field index in the file */
-    const char *const *labels;         /* per canonical column, for command-line rows */
+    int colno[MAX_COLS];       /* 1-based field index in the file */
+    const char *const *labels; /* per canonical column, for command-line rows */
     struct val v[MAX_VALS];
     int errors;
-    char dq[512];                      /* data-quality flags, comma separated */
-    char scratch[8][32];               /* normalised short values (NDC, codes, keys) */
-    char id[72];                       /* the row's key, for examples in the summary */
-    char note[320];                    /* why a prescription has no MED */
+    char dq[512];        /* data-quality flags, comma separated */
+    char scratch[8][32]; /* normalised short values (NDC, codes, keys) */
+    char id[72];         /* the row's key, for examples in the summary */
+    char note[320];      /* why a prescription has no MED */
 };
 
 /* ---- field checks (import_value.c). Each reports its own error and returns -1 on failure. */
@@ -92,8 +92,7 @@ void importer_defer_ref(struct row *r, int col, enum import_kind target, const c
 
 /* ---- prescriptions: MED at import (import_med.c) */
 struct rx_med;
-struct rx_med *rx_med_new(const char *config_dir, const char *standard, char *err,
-                          size_t errlen);
+struct rx_med *rx_med_new(const char *config_dir, const char *standard, char *err, size_t errlen);
 void rx_med_free(struct rx_med *m);
 /* Works out the MED columns of a validated prescription row (values 18..27). */
 void rx_med_apply(struct rx_med *m, struct row *r);

@@ -65,8 +65,18 @@ static double num_of(const struct val *v)
 
 /* Column positions in the prescriptions kind (see import_kinds.c). */
 enum {
-    DRUG = 3, QTY = 4, DAYS = 5, NDC = 7, RXNORM = 8, STRENGTH = 9, UNIT = 10, FORM = 11,
-    DOSE = 12, PERDAY = 13, PRN = 14, MED_FIRST = 18
+    DRUG = 3,
+    QTY = 4,
+    DAYS = 5,
+    NDC = 7,
+    RXNORM = 8,
+    STRENGTH = 9,
+    UNIT = 10,
+    FORM = 11,
+    DOSE = 12,
+    PERDAY = 13,
+    PRN = 14,
+    MED_FIRST = 18
 };
 
 static struct med_input input_of(const struct row *r)
@@ -153,16 +163,25 @@ static void add_flags(struct row *r, const struct med_result *res)
         row_flag(r, "med_not_computable");
 }
 
+/* 16 lower-case hex digits: the per-row snprintf showed up in import profiles. */
+static void hex64(uint64_t v, char out[17])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; i--, v >>= 4)
+        out[i] = digits[v & 15];
+    out[16] = 0;
+}
+
 static void store_result(struct row *r, const struct med_result *res)
 {
     const struct med_product *p = &res->product;
     int vi = MED_FIRST;
     val_str(r, vi, med_class_name(p->cls));
     if (p->ingredient[0]) {
-        snprintf(r->scratch[2], sizeof r->scratch[2], "%s", p->ingredient);
+        memcpy(r->scratch[2], p->ingredient, sizeof p->ingredient);
+        r->scratch[2][sizeof r->scratch[2] - 1] = 0;
         val_str(r, vi + 1, r->scratch[2]);
-        snprintf(r->scratch[3], sizeof r->scratch[3], "%016llx",
-                 (unsigned long long)med_product_key(p));
+        hex64(med_product_key(p), r->scratch[3]);
         val_str(r, vi + 2, r->scratch[3]);
     } else {
         val_null(r, vi + 1);
@@ -178,7 +197,8 @@ static void store_result(struct row *r, const struct med_result *res)
         val_int(r, vi + 7, p->acting == MED_ACTING_LONG);
     val_str(r, vi + 8, r->dq[0] ? r->dq : NULL);
     bool why = (res->status == MED_ERROR || res->status == MED_EXCLUDED) && res->error[0];
-    snprintf(r->note, sizeof r->note, "%s", why ? res->error : "");
+    if (why)
+        snprintf(r->note, sizeof r->note, "%s", res->error);
     val_str(r, vi + 9, why ? r->note : NULL);
 }
 

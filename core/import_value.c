@@ -12,7 +12,6 @@
 #include "import_internal.h"
 #include "util.h"
 
-
 #define SHOW_MAX 60
 
 /* Quotes a value for an error: valid UTF-8 as is, other bytes as \xNN, long values cut. */
@@ -198,15 +197,47 @@ int val_date(struct row *r, int col, int vi, bool required, day_t lo, day_t hi, 
     return 0;
 }
 
+/* Plain decimals only: no hex, inf, nan, thousands separators or leading '+'. Numbers of up to
+ * 15 significant digits without an exponent are converted by hand (an exact integer divided by an
+ * exact power of ten is correctly rounded, so the result equals strtod's); the rest go to strtod.
+ */
+static bool parse_simple(const char *s, size_t len, double *out)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = s[0] == '-', digits = 0, frac = 0;
+    bool dot = false;
+    uint64_t m = 0;
+    if (i == len)
+        return false;
+    for (; i < len; i++) {
+        if (s[i] == '.' && !dot) {
+            dot = true;
+            continue;
+        }
+        if (s[i] < '0' || s[i] > '9' || ++digits > 15)
+            return false;
+        m = m * 10 + (uint64_t)(s[i] - '0');
+        frac += dot;
+    }
+    if (!digits)
+        return false;
+    double v = (double)m / pow10[frac];
+    *out = s[0] == '-' ? -v : v;
+    return true;
+}
+
 bool parse_number(const char *s, size_t len, double *out)
 {
-    /* Plain decimals only: no hex, inf, nan, thousands separators or leading '+'. */
     if (len == 0 || len > 40)
         return false;
     for (size_t i = 0; i < len; i++)
         if (!isdigit((unsigned char)s[i]) && s[i] != '.' && s[i] != '-' && s[i] != 'e' &&
             s[i] != 'E')
             return false;
+    if (len <= 17 && memchr(s, 'e', len) == NULL && memchr(s, 'E', len) == NULL &&
+        parse_simple(s, len, out))
+        return true;
     char tmp[48];
     memcpy(tmp, s, len);
     tmp[len] = 0;
@@ -331,14 +362,17 @@ int cell_check_bytes(struct row *r, int col)
             continue;
         }
         if (c < 0x20 || c == 0x7f) {
-            row_errorf(r, col, "expected text, found the control byte 0x%02X at byte %zu (is this "
-                               "a binary file?)", c, i + 1);
+            row_errorf(r, col,
+                       "expected text, found the control byte 0x%02X at byte %zu (is this "
+                       "a binary file?)",
+                       c, i + 1);
             return -1;
         }
         size_t bad = 0, n = utf8_char_len(s + i, len - i, &bad);
         if (!n) {
-            row_errorf(r, col, "expected UTF-8 text; the byte 0x%02X at byte %zu is not valid "
-                               "UTF-8 (save the file as UTF-8)",
+            row_errorf(r, col,
+                       "expected UTF-8 text; the byte 0x%02X at byte %zu is not valid "
+                       "UTF-8 (save the file as UTF-8)",
                        (unsigned char)s[i + bad], i + bad + 1);
             return -1;
         }

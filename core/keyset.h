@@ -32,7 +32,6 @@ uint32_t *keyset_find(const struct keyset *s, const char *key, size_t len);
 size_t keyset_count(const struct keyset *s);
 
 /* Builds a composite key "a\x1fb\x1fc" into buf (grown as needed); returns its length. */
-size_t keyset_join(char **buf, size_t *cap, const char *const *parts, const size_t *lens,
-                   size_t n);
+size_t keyset_join(char **buf, size_t *cap, const char *const *parts, const size_t *lens, size_t n);
 
 #endif
