@@ -549,8 +549,7 @@ static void process_row(struct importer *imp, struct row *r)
 {
     struct import_counts *c = &imp->kinds[r->k].counts;
     const struct kind_def *kd = r->kind;
-    for (size_t i = 0; i < kd->nvals; i++)
-        r->v[i].t = V_NULL;
+    memset(r->v, 0, kd->nvals * sizeof r->v[0]); /* V_NULL, no stale pointers */
     for (size_t col = 0; col < kd->ncolumns; col++)
         if (r->cell[col] && cell_check_bytes(r, (int)col) != 0) {
             c->rejected++;

@@ -250,6 +250,8 @@ static void validate_prescription(struct row *r)
     val_number(r, RX_QTY, RX_QTY, true, 0, true, "a quantity greater than 0", NULL);
     /* The column is required, but extracts do lose the value: kept, flagged, MED not computed. */
     val_whole(r, RX_DAYS, RX_DAYS, false, "a whole number of days greater than 0");
+    if (!row_cell(r, RX_DAYS, NULL))
+        row_flag(r, "days_supply_missing");
     val_id(r, RX_CLIN, RX_CLIN, false);
     check_ndc(r);
     check_digits(r, RX_RXNORM, 10, "an RxNorm concept id (digits)");
@@ -276,11 +278,18 @@ static const char *const event_types[] = {
     "referral_bh", "referral_oud", "moud",      "care_plan", "taper_plan",
     "overdose",    "early_refill", NULL};
 
+/* "patient/type/date" for examples in the summary; parts that failed their checks are empty. */
 static void key_id(struct row *r, int a, int b, int c)
 {
-    snprintf(r->id, sizeof r->id, "%.*s/%.*s/%.*s", (int)r->v[a].len, r->v[a].s ? r->v[a].s : "",
-             (int)r->v[b].len, r->v[b].s ? r->v[b].s : "", (int)r->v[c].len,
-             r->v[c].s ? r->v[c].s : "");
+    const struct val *v[3] = {&r->v[a], &r->v[b], &r->v[c]};
+    const char *s[3];
+    int n[3];
+    for (int i = 0; i < 3; i++) {
+        bool text = v[i]->t == V_TEXT;
+        s[i] = text ? v[i]->s : "";
+        n[i] = text ? (int)v[i]->len : 0;
+    }
+    snprintf(r->id, sizeof r->id, "%.*s/%.*s/%.*s", n[0], s[0], n[1], s[1], n[2], s[2]);
 }
 
 static void validate_event(struct row *r)

@@ -331,7 +331,10 @@ int ref_check(struct row *r, int col, enum import_kind target, const char *what)
 
 void row_flag(struct row *r, const char *flag)
 {
-    size_t n = strlen(r->dq);
+    size_t n = strlen(r->dq), len = strlen(flag);
+    for (const char *p = r->dq; (p = strstr(p, flag)) != NULL; p += len)
+        if ((p == r->dq || p[-1] == ',') && (p[len] == ',' || p[len] == 0))
+            return; /* already flagged (the engine and the checks may both notice) */
     snprintf(r->dq + n, sizeof r->dq - n, "%s%s", n ? "," : "", flag);
 }
 
