@@ -73,6 +73,7 @@ struct med_product {
     enum med_class cls;
     enum med_source source;
     uint32_t flags;             /* MED_FLAG_* raised while resolving (unit_assumed …) */
+    uint64_t key;               /* med_product_key(), set by med_resolve(); 0 if not computed */
     char label[MED_LABEL_MAX];  /* product or brand name from the table, for display */
 };
 
@@ -122,7 +123,8 @@ enum med_resolution med_resolve(const struct med_db *db, const struct med_input 
                                 struct med_product *out, char *why, size_t whylen);
 /* Normalises an NDC to 11 digits (out has 12 bytes). 0, or -1 when it is not a valid NDC. */
 int med_ndc_normalize(const char *s, char out[12]);
-/* Same-product identity used by chaining: ingredient, strength, unit, form and acting. */
+/* Same-product identity used by chaining: ingredient, strength, unit, form and acting. Never 0.
+ * med_resolve() stores it in product.key so a loop over fills need not hash again. */
 uint64_t med_product_key(const struct med_product *p);
 bool med_class_is_analgesic(enum med_class c);
 

@@ -444,8 +444,6 @@ static int rx_row(void *ctx, char **f, size_t n, long line)
     med_form_parse(streq_nocase(form, "Pack") ? name : form, &p->form, &p->acting);
     if (rx_name_long(name))
         p->acting = MED_ACTING_LONG;
-    if (p->acting == MED_ACTING_UNKNOWN && p->form != MED_FORM_PATCH)
-        p->acting = MED_ACTING_UNKNOWN; /* the ingredient's default applies in finish */
     p->strength = value * scale;
     p->unit = unit;
     p->source = MED_SOURCE_RXNORM;

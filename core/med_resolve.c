@@ -35,7 +35,8 @@ uint64_t med_product_key(const struct med_product *p)
     double s = isnan(p->strength) ? -1.0 : p->strength + 0.0; /* +0.0 folds -0 into 0 */
     h = med_fnv1a(&s, sizeof s, h);
     int tail[3] = {(int)p->unit, (int)p->form, (int)p->acting};
-    return med_fnv1a(tail, sizeof tail, h);
+    h = med_fnv1a(tail, sizeof tail, h);
+    return h ? h : 1;
 }
 
 static bool unit_per_ml(enum med_unit u)
@@ -203,8 +204,19 @@ static bool try_codes(const struct med_db *db, const struct med_input *in,
     return false;
 }
 
+static enum med_resolution resolve(const struct med_db *db, const struct med_input *in,
+                                   struct med_product *out, char *why, size_t whylen);
+
 enum med_resolution med_resolve(const struct med_db *db, const struct med_input *in,
                                 struct med_product *out, char *why, size_t whylen)
+{
+    enum med_resolution r = resolve(db, in, out, why, whylen);
+    out->key = med_product_key(out);
+    return r;
+}
+
+static enum med_resolution resolve(const struct med_db *db, const struct med_input *in,
+                                   struct med_product *out, char *why, size_t whylen)
 {
     memset(out, 0, sizeof *out);
     out->strength = NAN;

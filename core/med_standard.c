@@ -52,11 +52,22 @@ static bool route_known(const char *r)
     return false;
 }
 
+/* Hash of "ingredient|route", built from the ingredient's hash so a lookup hashes the ingredient
+ * once for both the route-specific and the default entry. */
+static uint64_t ingredient_hash(const char *ingredient)
+{
+    return med_fnv1a(ingredient, strlen(ingredient), 1469598103934665603ULL);
+}
+
+static uint64_t route_hash(uint64_t ingredient_h, const char *route)
+{
+    uint64_t h = med_fnv1a("|", 1, ingredient_h);
+    return med_fnv1a(route, strlen(route), h);
+}
+
 static uint64_t entry_hash(const char *ingredient, const char *route)
 {
-    uint64_t h = med_fnv1a(ingredient, strlen(ingredient), 1469598103934665603ULL);
-    h = med_fnv1a("|", 1, h);
-    return med_fnv1a(route, strlen(route), h);
+    return route_hash(ingredient_hash(ingredient), route);
 }
 
 struct med_standard *med_standard_new(const char *name, const char *version, const char *source)
@@ -100,7 +111,8 @@ struct med_standard *med_standard_clone(const struct med_standard *s, const char
     }
     c->tiers = xmalloc((s->n_tiers ? s->n_tiers : 1) * sizeof *c->tiers);
     c->cap_tiers = c->n_tiers = s->n_tiers;
-    memcpy(c->tiers, s->tiers, s->n_tiers * sizeof *c->tiers);
+    if (s->n_tiers)
+        memcpy(c->tiers, s->tiers, s->n_tiers * sizeof *c->tiers);
     c->methadone_review = s->methadone_review;
     return c;
 }
@@ -361,7 +373,8 @@ struct med_factor med_standard_factor(const struct med_standard *s, const char *
         strcmp(route, "injection") != 0)
         return (struct med_factor){.status = MED_FACTOR_TIERED, .factor = NAN};
     const struct factor_entry *e;
-    if (*route && (e = find_entry(s, entry_hash(ingredient, route), ingredient, route))) {
+    uint64_t ih = ingredient_hash(ingredient);
+    if (*route && (e = find_entry(s, route_hash(ih, route), ingredient, route))) {
         struct med_factor f = from_entry(e, unit);
         if (f.status != MED_FACTOR_NONE)
             return f;
@@ -369,7 +382,7 @@ struct med_factor med_standard_factor(const struct med_standard *s, const char *
     /* The route-less factor is for oral-type use; parenteral doses need their own entry. */
     if (strcmp(route, "injection") == 0 || strcmp(route, "implant") == 0)
         return none;
-    e = find_entry(s, entry_hash(ingredient, ""), ingredient, "");
+    e = find_entry(s, route_hash(ih, ""), ingredient, "");
     return e ? from_entry(e, unit) : none;
 }
 

@@ -597,6 +597,9 @@ static void suggest(const struct parse *ps, char *buf, size_t cap)
         for (size_t k = 0; k < m->cap; k++) {
             if (!m->keys[k] || strlen(m->keys[k]) < 5 || strchr(m->keys[k], ' '))
                 continue;
+            size_t a = strlen(w), b = strlen(m->keys[k]);
+            if ((a > b ? a - b : b - a) >= (size_t)best)
+                continue; /* the distance is at least the difference in length */
             int d = edit_distance(w, m->keys[k]);
             if (d < best) {
                 best = d;

@@ -18,9 +18,10 @@ struct med_timeline {
     struct med_timeline_options opt;
     const struct med_standard *std;
     const struct med_fill *fills; /* valid only during build */
-    size_t *order;
+    const struct med_fill **order;
     struct med_window *win;
-    day_t *bound;
+    uint64_t *events; /* (day, kind, window) packed so one integer sort orders them */
+    size_t *active;   /* windows active in the current stretch, ascending */
     size_t n_win, cap;
     struct seg *seg;
     size_t n_seg, cap_seg;
@@ -41,7 +42,8 @@ void med_timeline_free(struct med_timeline *tl)
         return;
     free(tl->order);
     free(tl->win);
-    free(tl->bound);
+    free(tl->events);
+    free(tl->active);
     free(tl->seg);
     free(tl);
 }
@@ -51,7 +53,7 @@ void med_fill_from_result(struct med_fill *f, day_t fill_date, int32_t days_supp
 {
     f->fill_date = fill_date;
     f->days_supply = days_supply;
-    f->product = med_product_key(&r->product);
+    f->product = r->product.key ? r->product.key : med_product_key(&r->product);
     f->cls = (uint8_t)r->product.cls;
     f->status = (uint8_t)r->status;
     f->tiered = r->status == MED_OK && r->tiered;
@@ -68,7 +70,8 @@ static void reserve(struct med_timeline *tl, size_t n)
         cap *= 2;
     tl->order = xrealloc(tl->order, cap * sizeof *tl->order);
     tl->win = xrealloc(tl->win, cap * sizeof *tl->win);
-    tl->bound = xrealloc(tl->bound, 2 * cap * sizeof *tl->bound);
+    tl->events = xrealloc(tl->events, 2 * cap * sizeof *tl->events);
+    tl->active = xrealloc(tl->active, cap * sizeof *tl->active);
     tl->cap = cap;
 }
 
@@ -97,18 +100,28 @@ static int fill_cmp(const struct med_fill *a, const struct med_fill *b)
                         isnan(b->daily_dose) ? -1 : b->daily_dose);
 }
 
-/* Insertion sort: a patient has tens of fills, and this needs no context pointer. */
+static int fill_ptr_cmp(const void *a, const void *b)
+{
+    return fill_cmp(*(const struct med_fill *const *)a, *(const struct med_fill *const *)b);
+}
+
+/* Small inputs (one patient's fills) are sorted by insertion: glibc's qsort allocates a buffer
+ * on every call, which would dominate a loop over a whole population. */
+#define SMALL_SORT 128
+
 static void sort_order(struct med_timeline *tl, size_t n)
 {
-    const struct med_fill *f = tl->fills;
     for (size_t i = 0; i < n; i++)
-        tl->order[i] = i;
+        tl->order[i] = &tl->fills[i];
+    if (n > SMALL_SORT) {
+        qsort(tl->order, n, sizeof *tl->order, fill_ptr_cmp);
+        return;
+    }
     for (size_t i = 1; i < n; i++) {
-        size_t x = tl->order[i], j = i;
-        while (j > 0 && fill_cmp(&f[tl->order[j - 1]], &f[x]) > 0) {
+        const struct med_fill *x = tl->order[i];
+        size_t j = i;
+        for (; j > 0 && fill_cmp(tl->order[j - 1], x) > 0; j--)
             tl->order[j] = tl->order[j - 1];
-            j--;
-        }
         tl->order[j] = x;
     }
 }
@@ -118,16 +131,16 @@ static void chain(struct med_timeline *tl, size_t n)
     const struct med_fill *f = tl->fills;
     day_t cursor = 0;
     for (size_t k = 0; k < n; k++) {
-        size_t i = tl->order[k];
-        const struct med_fill *x = &f[i];
+        const struct med_fill *x = tl->order[k];
+        size_t i = (size_t)(x - f);
         int32_t days = x->days_supply >= 1 ? x->days_supply : tl->opt.missing_supply_days;
         if (days > 36500)
             days = 36500; /* keeps day arithmetic far from overflow */
         day_t start = x->fill_date;
         /* Unresolved products share no identity: each stands alone. */
         bool same = k > 0 && x->cls != MED_CLASS_UNRESOLVED &&
-                    f[tl->order[k - 1]].product == x->product &&
-                    f[tl->order[k - 1]].cls != MED_CLASS_UNRESOLVED;
+                    tl->order[k - 1]->product == x->product &&
+                    tl->order[k - 1]->cls != MED_CLASS_UNRESOLVED;
         bool moved = same && start <= cursor;
         if (moved)
             start = cursor + 1;
@@ -137,25 +150,49 @@ static void chain(struct med_timeline *tl, size_t n)
     tl->n_win = n;
 }
 
-static int day_cmp(const void *a, const void *b)
-{
-    day_t x = *(const day_t *)a, y = *(const day_t *)b;
-    return (x > y) - (x < y);
-}
+/* Day offset so that packed event keys sort as unsigned integers. */
+#define DAY_BIAS ((int64_t)1 << 31)
 
-static size_t boundaries(struct med_timeline *tl)
+static size_t make_events(struct med_timeline *tl)
 {
     size_t m = 0;
     for (size_t k = 0; k < tl->n_win; k++) {
-        tl->bound[m++] = tl->win[k].start;
-        tl->bound[m++] = tl->win[k].end + 1;
+        uint64_t s = (uint64_t)((int64_t)tl->win[k].start + DAY_BIAS);
+        uint64_t e = (uint64_t)((int64_t)tl->win[k].end + 1 + DAY_BIAS);
+        tl->events[m++] = s << 32 | (uint64_t)k << 1 | 1u; /* start */
+        tl->events[m++] = e << 32 | (uint64_t)k << 1;      /* end + 1 */
     }
-    qsort(tl->bound, m, sizeof *tl->bound, day_cmp);
-    size_t u = 0;
-    for (size_t i = 0; i < m; i++)
-        if (u == 0 || tl->bound[u - 1] != tl->bound[i])
-            tl->bound[u++] = tl->bound[i];
-    return u;
+    return m;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static day_t event_day(uint64_t e)
+{
+    return (day_t)((int64_t)(e >> 32) - DAY_BIAS);
+}
+
+/* Keeps the active list in ascending window order, so sums run in one canonical order. */
+static size_t apply_event(struct med_timeline *tl, size_t na, uint64_t e)
+{
+    size_t k = (size_t)(e & 0xFFFFFFFFu) >> 1;
+    size_t at = 0;
+    while (at < na && tl->active[at] < k)
+        at++;
+    if (e & 1u) {
+        memmove(tl->active + at + 1, tl->active + at, (na - at) * sizeof *tl->active);
+        tl->active[at] = k;
+        return na + 1;
+    }
+    if (at < na && tl->active[at] == k) {
+        memmove(tl->active + at, tl->active + at + 1, (na - at - 1) * sizeof *tl->active);
+        return na - 1;
+    }
+    return na;
 }
 
 static uint16_t inc(uint16_t c)
@@ -164,14 +201,11 @@ static uint16_t inc(uint16_t c)
 }
 
 /* Totals of one stretch, summed over windows in their canonical order. */
-static void stretch_value(const struct med_timeline *tl, day_t d, struct med_day *v)
+static void stretch_value(const struct med_timeline *tl, size_t na, struct med_day *v)
 {
     memset(v, 0, sizeof *v);
-    for (size_t k = 0; k < tl->n_win; k++) {
-        const struct med_window *w = &tl->win[k];
-        if (d < w->start || d > w->end)
-            continue;
-        const struct med_fill *f = &tl->fills[w->fill];
+    for (size_t a = 0; a < na; a++) {
+        const struct med_fill *f = &tl->fills[tl->win[tl->active[a]].fill];
         bool analgesic = med_class_is_analgesic((enum med_class)f->cls);
         if (f->cls == MED_CLASS_BENZO)
             v->benzos = inc(v->benzos);
@@ -218,11 +252,27 @@ void med_timeline_build(struct med_timeline *tl, const struct med_standard *std,
     tl->n_seg = 0;
     sort_order(tl, n);
     chain(tl, n);
-    size_t nb = boundaries(tl);
-    for (size_t i = 0; i + 1 < nb; i++) {
+    size_t m = make_events(tl), na = 0;
+    if (m > 2 * SMALL_SORT) {
+        qsort(tl->events, m, sizeof *tl->events, u64_cmp);
+    } else {
+        for (size_t i = 1; i < m; i++) {
+            uint64_t x = tl->events[i];
+            size_t j = i;
+            for (; j > 0 && tl->events[j - 1] > x; j--)
+                tl->events[j] = tl->events[j - 1];
+            tl->events[j] = x;
+        }
+    }
+    for (size_t i = 0; i < m;) {
+        day_t day = event_day(tl->events[i]);
+        while (i < m && event_day(tl->events[i]) == day)
+            na = apply_event(tl, na, tl->events[i++]);
+        if (i == m)
+            break;
         struct med_day v;
-        stretch_value(tl, tl->bound[i], &v);
-        push_seg(tl, tl->bound[i], tl->bound[i + 1] - 1, &v);
+        stretch_value(tl, na, &v);
+        push_seg(tl, day, event_day(tl->events[i]) - 1, &v);
     }
     tl->fills = NULL;
     tl->std = NULL;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <unistd.h>
 
 #include "med_fixture.h"
 
@@ -348,6 +349,85 @@ static void med_is_linear_in_quantity(void **state)
         }
 }
 
+
+/* ---------------------------------------------------------------- loading and building */
+
+static void expect_load_error(const char *json, const char *want)
+{
+    char path[256], err[512];
+    snprintf(path, sizeof path, "%s/med-std-%d.json", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+             (int)getpid());
+    assert_int_equal(write_file_atomic(path, json, strlen(json), 0600), 0);
+    struct med_standard *s = med_standard_load(path, err, sizeof err);
+    unlink(path);
+    if (s || !strstr(err, want) || !strstr(err, path))
+        fail_msg("expected '%s', got '%s'", want, s ? "(loaded)" : err);
+}
+
+static void standard_files_report_exact_errors(void **state)
+{
+    (void)state;
+    const char *head = "{\"name\": \"x\", \"version\": \"1\", \"source\": \"s\", ";
+    char buf[1024];
+    expect_load_error("{\"version\": \"1\"}", "name: expected a string");
+    snprintf(buf, sizeof buf, "%s\"factors\": 3}", head);
+    expect_load_error(buf, "factors: expected an array of factor entries");
+    snprintf(buf, sizeof buf,
+             "%s\"factors\": [{\"ingredient\": \"codeine\", \"unit\": \"mg\", \"factor\": 0.15},"
+             " {\"ingredient\": \"morphine\", \"unit\": \"mg\", \"factor\": -1}]}",
+             head);
+    expect_load_error(buf, "factors[1].factor: expected a positive number");
+    snprintf(buf, sizeof buf,
+             "%s\"factors\": [{\"ingredient\": \"morphine\", \"unit\": \"grams\", \"factor\": 1}]}",
+             head);
+    expect_load_error(buf, "factors[0].unit: expected \"mg\", \"mcg\" or \"mcg/hr\"");
+    snprintf(buf, sizeof buf,
+             "%s\"factors\": [{\"ingredient\": \"fentanyl\", \"routes\": [\"ear\"], "
+             "\"unit\": \"mcg\", \"factor\": 1}]}",
+             head);
+    expect_load_error(buf, "factors[0].routes: expected route names");
+    snprintf(buf, sizeof buf,
+             "%s\"factors\": [], \"methadone_tiers\": [{\"above_mg\": 0, \"up_to_mg\": 20, "
+             "\"factor\": 4}, {\"above_mg\": 30, \"factor\": 8}]}",
+             head);
+    expect_load_error(buf, "methadone_tiers[1]");
+    snprintf(buf, sizeof buf,
+             "%s\"factors\": [{\"ingredient\": \"methadone\", \"unit\": \"mg\", \"factor\": 3}],"
+             " \"methadone_tiers\": [{\"above_mg\": 0, \"factor\": 4}]}",
+             head);
+    expect_load_error(buf, "either tiers or a flat factor");
+    expect_load_error("{\n\"name\": \"x\",\n oops}", "line 3: not valid JSON");
+    char err[256];
+    assert_null(med_standard_load_named(fx.config, "../etc/passwd", err, sizeof err));
+    assert_null(med_standard_load_named(fx.config, "nosuch", err, sizeof err));
+    assert_non_null(strstr(err, "no standard named 'nosuch'"));
+}
+
+static void builder(void **state)
+{
+    (void)state;
+    char err[256];
+    struct med_standard *s = med_standard_new("mine", "1", "test");
+    assert_int_equal(med_standard_set_factor(s, "oxycodone", NULL, "mg", 1.5, 0, err, sizeof err), 0);
+    assert_int_equal(med_standard_set_factor(s, "oxycodone", NULL, "mg", 0, 0, err, sizeof err), -1);
+    assert_int_equal(med_standard_set_factor(s, "fentanyl", "ear", "mcg", 1, 0, err, sizeof err), -1);
+    assert_non_null(strstr(err, "route 'ear'"));
+    assert_int_equal(med_standard_add_methadone_tier(s, 0, 20, 4, err, sizeof err), 0);
+    assert_int_equal(med_standard_add_methadone_tier(s, 25, 40, 8, err, sizeof err), -1);
+    assert_int_equal(med_standard_check(s, err, sizeof err), -1); /* last tier not open */
+    assert_int_equal(med_standard_add_methadone_tier(s, 20, INFINITY, 8, err, sizeof err), 0);
+    assert_int_equal(med_standard_check(s, err, sizeof err), 0);
+    struct med_result r;
+    struct med_input in = rx("methadone 10 mg tablet", NAN, NAN, "1", "3");
+    med_compute(fx.db, s, &in, &r);
+    assert_true(near(r.med, 240));
+    assert_string_equal(med_standard_name(r.std), "mine");
+    in = rx("oxycodone 10 mg tablet", 120, 30, NULL, NULL);
+    med_compute(fx.db, s, &in, &r);
+    assert_true(near(r.med, 60));
+    med_standard_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -367,6 +447,8 @@ int main(void)
         cmocka_unit_test(methadone_tiers_use_the_summed_methadone),
         cmocka_unit_test(total_independent_of_order),
         cmocka_unit_test(med_is_linear_in_quantity),
+        cmocka_unit_test(standard_files_report_exact_errors),
+        cmocka_unit_test(builder),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }
