@@ -227,10 +227,9 @@ static void new_clinician(struct gen *g, struct rng *r, int site, bool delegate)
     struct clinician *c = &org->clin[org->nclin];
     /* Prescribers take roles in this rotation (about 45% MD, 15% DO, 25% NP, 15% PA), so
      * even a small organisation has every kind. */
-    static const enum role rotation[] = {ROLE_MD, ROLE_NP, ROLE_DO, ROLE_PA, ROLE_MD, ROLE_NP,
-                                         ROLE_MD, ROLE_MD, ROLE_PA, ROLE_NP, ROLE_MD, ROLE_DO,
-                                         ROLE_MD, ROLE_NP, ROLE_MD, ROLE_PA, ROLE_MD, ROLE_NP,
-                                         ROLE_DO, ROLE_MD};
+    static const enum role rotation[] = {
+        ROLE_MD, ROLE_NP, ROLE_DO, ROLE_PA, ROLE_MD, ROLE_NP, ROLE_MD, ROLE_MD, ROLE_PA, ROLE_NP,
+        ROLE_MD, ROLE_DO, ROLE_MD, ROLE_NP, ROLE_MD, ROLE_PA, ROLE_MD, ROLE_NP, ROLE_DO, ROLE_MD};
     memset(c, 0, sizeof *c);
     snprintf(c->id, sizeof c->id, "C%04d", org->nclin + 1);
     c->site = site;
@@ -247,6 +246,18 @@ static void new_clinician(struct gen *g, struct rng *r, int site, bool delegate)
     else
         c->pdmp = DATE_NONE;
     org->nclin++;
+}
+
+/* Only a registered prescriber can have a PDMP delegate; take one when the site has any. */
+static int delegating_prescriber(const struct org *org, struct rng *r, const struct site *s)
+{
+    int pick = rng_range(r, s->presc_lo, s->presc_hi - 1);
+    for (int k = 0; k < s->presc_hi - s->presc_lo; k++) {
+        int c = s->presc_lo + (pick - s->presc_lo + k) % (s->presc_hi - s->presc_lo);
+        if (org->clin[c].pdmp != DATE_NONE)
+            return c;
+    }
+    return pick;
 }
 
 static void build_site(struct gen *g, struct rng *r, int i, int total_weight)
@@ -266,7 +277,7 @@ static void build_site(struct gen *g, struct rng *r, int i, int total_weight)
     s->presc_hi = s->deleg_lo = org->nclin;
     for (int k = 0; k < delegates; k++) {
         new_clinician(g, r, i, true);
-        org->clin[org->nclin - 1].delegate_of = rng_range(r, s->presc_lo, s->presc_hi - 1);
+        org->clin[org->nclin - 1].delegate_of = delegating_prescriber(org, r, s);
     }
     s->deleg_hi = org->nclin;
     s->pharm_lo = org->npharm;

@@ -283,7 +283,8 @@ static int pdmp_checker(struct story *s, int clin, bool delegate_only, day_t d)
     const struct site *st = &s->g->org.sites[s->p->site];
     if (st->deleg_hi > st->deleg_lo && (delegate_only || rng_permille(s->r, 250))) {
         int k = rng_range(s->r, st->deleg_lo, st->deleg_hi - 1);
-        if (s->g->org.clin[k].pdmp <= d) /* delegates query only once registered */
+        day_t reg = s->g->org.clin[k].pdmp;
+        if (reg != DATE_NONE && reg <= d) /* delegates query only once registered */
             return k;
     }
     return delegate_only ? -1 : clin;
@@ -336,19 +337,23 @@ static void visit_screening(struct story *s, day_t d, int clin)
     }
 }
 
-static void visit_opioid_care(struct story *s, day_t d, int clin)
+static void visit_pdmp(struct story *s, day_t d, int clin)
 {
     const struct clinician *c = &s->g->org.clin[clin];
     bool registered = c->pdmp != DATE_NONE && c->pdmp <= d;
-    if (rng_permille(s->r, registered ? s->h_pdmp : 60)) {
-        /* An unregistered prescriber's patients are checked only when a delegate does it. */
-        int checker = pdmp_checker(s, clin, !registered, d);
-        if (checker >= 0)
-            story_add_event(s, EV_PDMP, d, checker,
-                            rng_permille(s->r, 920) ? "no concerns"
-                                                    : "reviewed, other prescribers found",
-                            NULL);
-    }
+    if (!rng_permille(s->r, registered ? s->h_pdmp : 60))
+        return;
+    /* An unregistered prescriber's patients are checked only when a delegate does it. */
+    int checker = pdmp_checker(s, clin, !registered, d);
+    if (checker >= 0)
+        story_add_event(
+            s, EV_PDMP, d, checker,
+            rng_permille(s->r, 920) ? "no concerns" : "reviewed, other prescribers found", NULL);
+}
+
+/* Urine drug test, agreement and PEG: the monitoring the periodic review asks for. */
+static void visit_monitoring(struct story *s, day_t d, int clin)
+{
     if (due(s->last_udt, d, udt_interval(s) - 30) && rng_permille(s->r, s->h_udt)) {
         story_add_event(s, EV_UDT, d, clin, udt_result(s), NULL);
         s->last_udt = d;
@@ -360,6 +365,10 @@ static void visit_opioid_care(struct story *s, day_t d, int clin)
     }
     if (rng_permille(s->r, s->h_peg))
         peg(s, d);
+}
+
+static void visit_education(struct story *s, day_t d, int clin)
+{
     if (due(s->last_edu, d, 335) && rng_permille(s->r, s->h_edu)) {
         story_add_event(s, EV_EDUCATION, d, clin, "done",
                         "overdose risk, safe storage and disposal");
@@ -371,6 +380,11 @@ static void visit_opioid_care(struct story *s, day_t d, int clin)
                                                 : "goals reviewed with patient");
         s->last_plan = d;
     }
+}
+
+/* Naloxone and taper plans: what a higher-risk regimen calls for. */
+static void visit_safety(struct story *s, day_t d, int clin)
+{
     if (naloxone_eligible(s) && due(s->last_nal, d, 700) && rng_permille(s->r, s->h_nal))
         naloxone(s, d, clin, false);
     bool tapering = s->taper_from != DATE_NONE && d >= s->taper_from - 30;
@@ -383,6 +397,15 @@ static void visit_opioid_care(struct story *s, day_t d, int clin)
                         "patient prefers current dose; revisit in 3 months");
         s->last_taper_plan = d;
     }
+    if (!s->stopbang_done && (s->peak_med10 >= 500 || s->benzo) && rng_permille(s->r, 100)) {
+        stopbang(s, d);
+        s->stopbang_done = true;
+    }
+}
+
+/* Misuse screening and the referral that follows opioid use disorder or a positive COMM. */
+static void visit_misuse(struct story *s, day_t d, int clin)
+{
     if (due(s->last_comm, d, 365) && rng_permille(s->r, s->misuse >= 2 ? 250 : 60)) {
         comm(s, d);
         s->last_comm = d;
@@ -392,10 +415,15 @@ static void visit_opioid_care(struct story *s, day_t d, int clin)
         story_add_event(s, EV_REFERRAL_OUD, d, clin, "referred", "addiction medicine");
         s->oud_referred = true;
     }
-    if (!s->stopbang_done && (s->peak_med10 >= 500 || s->benzo) && rng_permille(s->r, 100)) {
-        stopbang(s, d);
-        s->stopbang_done = true;
-    }
+}
+
+static void visit_opioid_care(struct story *s, day_t d, int clin)
+{
+    visit_pdmp(s, d, clin);
+    visit_monitoring(s, d, clin);
+    visit_education(s, d, clin);
+    visit_safety(s, d, clin);
+    visit_misuse(s, d, clin);
 }
 
 static void reset_care_state(struct story *s)
@@ -450,6 +478,18 @@ static void refill_checks(struct story *s)
     }
 }
 
+/* Some clinicians offer naloxone to patients the rules do not single out. */
+static void occasional_naloxone(struct story *s)
+{
+    if (naloxone_eligible(s) || s->ther_first == DATE_NONE || !rng_permille(s->r, 40))
+        return;
+    day_t hi = story_clip(s, s->as_of);
+    if (hi < s->ther_first)
+        return;
+    day_t d = rng_range(s->r, s->ther_first, hi);
+    naloxone(s, d, s->p->clin >= 0 ? s->p->clin : story_prescriber(s, s->p->site), false);
+}
+
 void story_care(struct story *s)
 {
     reset_care_state(s);
@@ -465,13 +505,7 @@ void story_care(struct story *s)
     refill_checks(s);
     moud_events(s);
     overdose_event(s);
-    if (!naloxone_eligible(s) && s->ther_first != DATE_NONE && rng_permille(s->r, 40)) {
-        day_t hi = story_clip(s, s->as_of);
-        if (hi < s->ther_first)
-            return;
-        day_t d = rng_range(s->r, s->ther_first, hi);
-        naloxone(s, d, s->p->clin >= 0 ? s->p->clin : story_prescriber(s, s->p->site), false);
-    }
+    occasional_naloxone(s);
 }
 
 /* ---- diagnoses ---- */

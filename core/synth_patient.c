@@ -392,32 +392,43 @@ static const char *const early_reasons[] = {
     "lost medication", "travel", "\"ran out early\" per patient", "pharmacy closed over holiday",
     "took extra doses for flare"};
 
+static int line_days(struct story *s, const struct line *ln, enum line_policy pol, int nfill,
+                     bool new_start)
+{
+    if (pol == LP_OPIOID)
+        return opioid_days(s, ln, nfill, new_start);
+    if (pol == LP_MOUD)
+        return moud_days(s, nfill, new_start);
+    return rng_permille(s->r, 900) ? 30 : 15;
+}
+
+static enum product_id line_product(struct story *s, const struct dose_step *st,
+                                    enum line_policy pol)
+{
+    if (pol != LP_MOUD)
+        return brand_of(s, st->product);
+    if (s->brand)
+        return P_SUBOXONE_FILM_8;
+    return rng_permille(s->r, 60) ? P_BUP_TAB_8 : P_BUP_NAL_TAB_8;
+}
+
+/* Fills one line from its first day to its last: a fill, then the next one after the supply
+ * (give or take), moving along the ladder as the story goes. */
 static void run_line(struct story *s, struct line *ln, enum line_policy pol)
 {
     const struct ladder *lad = &synth_ladders[ln->lad];
     bool new_start = ln->from >= s->hist;
     day_t d = new_start ? ln->from : s->hist + rng_range(s->r, 0, 29);
     day_t to = story_clip(s, ln->to);
-    int nfill = 0;
     bool early = false;
-    while (d <= to) {
+    for (int nfill = 0; d <= to; nfill++) {
         if (pol == LP_OPIOID && nfill > 0 &&
             !adjust_step(s, ln, d, new_start ? ln->from : DATE_NONE))
             break;
         const struct dose_step *st = &lad->steps[ln->step];
-        int days, per_day = st->per_day;
-        if (pol == LP_OPIOID)
-            days = opioid_days(s, ln, nfill, new_start);
-        else if (pol == LP_MOUD)
-            days = moud_days(s, nfill, new_start);
-        else
-            days = rng_permille(s->r, 900) ? 30 : 15;
-        enum product_id id = brand_of(s, st->product);
-        if (pol == LP_MOUD && s->brand)
-            id = P_SUBOXONE_FILM_8;
-        else if (pol == LP_MOUD)
-            id = rng_permille(s->r, 60) ? P_BUP_TAB_8 : P_BUP_NAL_TAB_8;
-        struct fill *f = story_add_fill(s, id, per_day, days, d, lad->prn);
+        int days = line_days(s, ln, pol, nfill, new_start);
+        struct fill *f =
+            story_add_fill(s, line_product(s, st, pol), st->per_day, days, d, lad->prn);
         if (pol == LP_OPIOID && f->med10 > ln->max_med10)
             ln->max_med10 = f->med10;
         if (early && rng_permille(s->r, 400))
@@ -430,7 +441,6 @@ static void run_line(struct story *s, struct line *ln, enum line_policy pol)
                 gap += rng_range(s->r, 10, 60); /* used as needed: refilled irregularly */
             early = false;
         }
-        nfill++;
         d += gap;
     }
 }
@@ -499,15 +509,15 @@ static int regimen_lines(struct story *s, struct line *ln)
 
 static void acute_fills(struct story *s)
 {
+    /* After an injury or a procedure: every 6 hours as needed for a few days. */
     static const enum product_id prod[] = {P_HC_APAP_5, P_OXY_5, P_TRAMADOL_50, P_OXY_APAP_5,
                                            P_HC_APAP_75};
-    static const int per_day[] = {4, 4, 4, 4, 4};
-    int i = (int)rng_below(s->r, ARRAY_LEN(prod));
+    enum product_id id = PICK(s->r, prod);
     int days = rng_range(s->r, 3, 7);
-    story_add_fill(s, prod[i], per_day[i], days, s->acute_day, true);
+    story_add_fill(s, id, 4, days, s->acute_day, true);
     if (rng_permille(s->r, 350) && s->acute_day + 20 <= s->as_of)
-        story_add_fill(s, prod[i], per_day[i], rng_range(s->r, 3, 5),
-                       s->acute_day + rng_range(s->r, days, 20), true);
+        story_add_fill(s, id, 4, rng_range(s->r, 3, 5), s->acute_day + rng_range(s->r, days, 20),
+                       true);
 }
 
 static void opioid_fills(struct story *s)

@@ -142,8 +142,8 @@ static struct org *make_org(uint64_t seed, int patients, bool noise)
 {
     struct org *o = xcalloc(1, sizeof *o);
     o->as_of = date_from_ymd(AS_OF_Y, AS_OF_M, AS_OF_D);
-    struct synth_opts opts = {.seed = seed, .patients = patients, .as_of = o->as_of,
-                              .noise = noise};
+    struct synth_opts opts = {
+        .seed = seed, .patients = patients, .as_of = o->as_of, .noise = noise};
     synth_run_mem(&opts, o->raw, &o->res);
     for (int f = 0; f < SYNTH_NFILES; f++)
         parse_table(&o->t[f], &o->raw[f]);
@@ -184,8 +184,8 @@ static day_t parse_day(const char *s)
 static void test_same_seed_same_bytes(void **state)
 {
     (void)state;
-    struct synth_opts o = {.seed = 42, .patients = 300, .as_of = date_from_ymd(2024, 2, 29),
-                           .noise = true};
+    struct synth_opts o = {
+        .seed = 42, .patients = 300, .as_of = date_from_ymd(2024, 2, 29), .noise = true};
     struct buf a[SYNTH_NFILES], b[SYNTH_NFILES], c[SYNTH_NFILES];
     synth_run_mem(&o, a, NULL);
     synth_run_mem(&o, b, NULL);
@@ -209,8 +209,11 @@ static void test_files_match_memory(void **state)
     (void)state;
     char dir[] = "/tmp/sixbb-synth-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    struct synth_opts o = {.seed = 5, .patients = 120, .as_of = date_from_ymd(2025, 1, 15),
-                           .noise = true, .out_dir = dir};
+    struct synth_opts o = {.seed = 5,
+                           .patients = 120,
+                           .as_of = date_from_ymd(2025, 1, 15),
+                           .noise = true,
+                           .out_dir = dir};
     struct buf mem[SYNTH_NFILES];
     struct synth_result r1, r2;
     char err[256];
@@ -243,7 +246,9 @@ static void test_files_match_memory(void **state)
 static void test_missing_dir_fails_cleanly(void **state)
 {
     (void)state;
-    struct synth_opts o = {.seed = 1, .patients = 10, .as_of = date_from_ymd(2025, 1, 15),
+    struct synth_opts o = {.seed = 1,
+                           .patients = 10,
+                           .as_of = date_from_ymd(2025, 1, 15),
                            .out_dir = "/nonexistent/sixbb/synth"};
     char err[256] = "";
     assert_int_equal(synth_run(&o, NULL, err, sizeof err), -1);
@@ -302,6 +307,14 @@ static void test_quoting_round_trips(void **state)
     assert_true(quoted > 0);
 }
 
+static bool in_list(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return true;
+    return false;
+}
+
 static bool is_digits(const char *s, size_t n)
 {
     if (strlen(s) != n)
@@ -325,7 +338,7 @@ static void test_organisation(void **state)
     for (int r = 0; r < s->nrows; r++)
         assert_non_null(strchr(cell(s, r, col(s, "timezone")), '/'));
     int unregistered = 0, delegates = 0, roles[4] = {0};
-    static const char *const prescriber_roles[] = {"MD", "DO", "NP", "PA"};
+    static const char *const prescriber_roles[] = {"MD", "DO", "NP", "PA", NULL};
     for (int r = 0; r < c->nrows; r++) {
         assert_true(idset_has(&sites, cell(c, r, col(c, "site_id"))));
         assert_true(is_digits(cell(c, r, col(c, "npi")), 10));
@@ -336,8 +349,13 @@ static void test_organisation(void **state)
             unregistered++;
         const char *del = cell(c, r, col(c, "delegate_of"));
         if (*del) {
+            /* A delegate is a registered nurse or assistant working for a prescriber. */
             delegates++;
             assert_true(idset_has(&clins, del));
+            assert_true(*reg);
+            int k = atoi(del + 1) - 1; /* C0001 is row 0 */
+            assert_string_equal(cell(c, k, col(c, "clinician_id")), del);
+            assert_true(in_list(cell(c, k, col(c, "role")), prescriber_roles));
         }
         for (int k = 0; k < 4; k++)
             roles[k] += strcmp(cell(c, r, col(c, "role")), prescriber_roles[k]) == 0;
@@ -460,14 +478,6 @@ static void test_prescriptions(void **state)
     assert_true(with_ndc > t->nrows * 7 / 10);
 }
 
-static bool in_list(const char *s, const char *const *list)
-{
-    for (; *list; list++)
-        if (strcmp(s, *list) == 0)
-            return true;
-    return false;
-}
-
 static int cmp_key(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -493,9 +503,9 @@ static void test_events(void **state)
 {
     struct org *o = *state;
     const struct table *t = &o->t[SYNTH_EVENTS];
-    static const char *const types[] = {"pdmp_check", "udt",          "agreement",   "naloxone",
-                                        "education",  "referral_bh",  "referral_oud", "moud",
-                                        "care_plan",  "taper_plan",   "overdose",    "early_refill",
+    static const char *const types[] = {"pdmp_check", "udt",         "agreement",    "naloxone",
+                                        "education",  "referral_bh", "referral_oud", "moud",
+                                        "care_plan",  "taper_plan",  "overdose",     "early_refill",
                                         NULL};
     int seen[12] = {0};
     for (int r = 0; r < t->nrows; r++) {
@@ -519,7 +529,7 @@ struct instrument {
 };
 
 static const struct instrument instruments[] = {
-    {"peg", 3, 10}, {"phq9", 9, 3},  {"phq2", 2, 3},     {"gad7", 7, 3},     {"ort", 10, 1},
+    {"peg", 3, 10},    {"phq9", 9, 3},  {"phq2", 2, 3},    {"gad7", 7, 3},     {"ort", 10, 1},
     {"ort_oud", 9, 1}, {"comm", 17, 4}, {"pcptsd5", 5, 1}, {"stopbang", 8, 1},
 };
 
@@ -797,11 +807,13 @@ static int count_noise(const struct org *o)
     const struct table *dx = &o->t[SYNTH_DIAGNOSES];
     int n = 0;
     for (int r = 0; r < rx->nrows; r++)
-        n += !*cell(rx, r, col(rx, "days_supply")) || !product_by_drug(cell(rx, r, col(rx, "drug")));
+        n +=
+            !*cell(rx, r, col(rx, "days_supply")) || !product_by_drug(cell(rx, r, col(rx, "drug")));
     for (int r = 0; r < p->nrows; r++)
         n += !*cell(p, r, col(p, "clinician_id"));
     for (int r = 0; r < dx->nrows; r++)
-        n += strchr(cell(dx, r, col(dx, "code")), '.') == NULL && strlen(cell(dx, r, col(dx, "code"))) > 3;
+        n += strchr(cell(dx, r, col(dx, "code")), '.') == NULL &&
+             strlen(cell(dx, r, col(dx, "code"))) > 3;
     return n;
 }
 
