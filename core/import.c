@@ -721,6 +721,10 @@ static int ensure_med(struct importer *imp)
 {
     if (imp->med || imp->med_failed)
         return imp->med ? 0 : -1;
+    if (imp->opts.med_db && imp->opts.med_std) {
+        imp->med = rx_med_borrow(imp->opts.med_db, imp->opts.med_std);
+        return 0;
+    }
     char err[512];
     const char *cfg = imp->opts.config_dir ? imp->opts.config_dir : "config";
     imp->med = rx_med_new(cfg, imp->opts.standard, err, sizeof err);

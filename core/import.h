@@ -15,6 +15,8 @@
 struct store;
 struct host;
 struct cJSON;
+struct med_db;
+struct med_standard;
 
 enum import_kind {
     KIND_SITES,
@@ -64,6 +66,9 @@ struct import_options {
     const char *config_dir;   /* where standards and product tables live */
     struct host *host;        /* config (column maps) and instruments; may be NULL */
     const char *audit_action; /* "import" (default) or "record" */
+    /* Already loaded MED tables and standard to borrow (tests, fuzzing); NULL to load them. */
+    const struct med_db *med_db;
+    const struct med_standard *med_std;
 };
 
 struct importer;

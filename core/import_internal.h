@@ -93,6 +93,8 @@ void importer_defer_ref(struct row *r, int col, enum import_kind target, const c
 /* ---- prescriptions: MED at import (import_med.c) */
 struct rx_med;
 struct rx_med *rx_med_new(const char *config_dir, const char *standard, char *err, size_t errlen);
+/* Uses tables and a standard owned by the caller. */
+struct rx_med *rx_med_borrow(const struct med_db *db, const struct med_standard *std);
 void rx_med_free(struct rx_med *m);
 /* Works out the MED columns of a validated prescription row (values 18..27). */
 void rx_med_apply(struct rx_med *m, struct row *r);

@@ -18,8 +18,10 @@ struct resolved {
 };
 
 struct rx_med {
-    struct med_db *db;
-    struct med_standard *std;
+    const struct med_db *db;
+    const struct med_standard *std;
+    struct med_db *own_db; /* what rx_med_new loaded, freed with it */
+    struct med_standard *own_std;
     struct keyset cache; /* tuple -> index into resolved */
     struct resolved *resolved;
     size_t nresolved, capresolved;
@@ -31,9 +33,10 @@ struct rx_med *rx_med_new(const char *config_dir, const char *standard, char *er
 {
     struct rx_med *m = xcalloc(1, sizeof *m);
     keyset_init(&m->cache);
-    m->db = med_db_open(config_dir, err, errlen);
+    m->db = m->own_db = med_db_open(config_dir, err, errlen);
     if (m->db)
-        m->std = med_standard_load_named(config_dir, standard ? standard : "cdc2022", err, errlen);
+        m->std = m->own_std =
+            med_standard_load_named(config_dir, standard ? standard : "cdc2022", err, errlen);
     if (!m->db || !m->std) {
         rx_med_free(m);
         return NULL;
@@ -41,12 +44,21 @@ struct rx_med *rx_med_new(const char *config_dir, const char *standard, char *er
     return m;
 }
 
+struct rx_med *rx_med_borrow(const struct med_db *db, const struct med_standard *std)
+{
+    struct rx_med *m = xcalloc(1, sizeof *m);
+    keyset_init(&m->cache);
+    m->db = db;
+    m->std = std;
+    return m;
+}
+
 void rx_med_free(struct rx_med *m)
 {
     if (!m)
         return;
-    med_db_free(m->db);
-    med_standard_free(m->std);
+    med_db_free(m->own_db);
+    med_standard_free(m->own_std);
     keyset_free(&m->cache);
     free(m->resolved);
     free(m->key);
@@ -181,7 +193,7 @@ static void store_result(struct row *r, const struct med_result *res)
         memcpy(r->scratch[2], p->ingredient, sizeof p->ingredient);
         r->scratch[2][sizeof r->scratch[2] - 1] = 0;
         val_str(r, vi + 1, r->scratch[2]);
-        hex64(med_product_key(p), r->scratch[3]);
+        hex64(p->key ? p->key : med_product_key(p), r->scratch[3]);
         val_str(r, vi + 2, r->scratch[3]);
     } else {
         val_null(r, vi + 1);
