@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "import.h"
@@ -48,6 +49,31 @@ static int resolve_as_of(struct site *s, const char *opt, day_t *out)
     return 0;
 }
 
+#define BULK_BYTES (16L << 20) /* batches this large switch the journal mode (see import.c) */
+
+static long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (long)st.st_size : 0;
+}
+
+static bool is_bulk(char **pos, int npos)
+{
+    long total = 0;
+    if (npos == 1 && is_dir(pos[0]))
+        for (int k = 0; k < KIND_COUNT; k++) {
+            char *name = xasprintf("%s.csv", import_kind_name((enum import_kind)k));
+            char *path = path_join(pos[0], name);
+            total += file_size(path);
+            free(name);
+            free(path);
+        }
+    else
+        for (int i = 1; i < npos; i++)
+            total += file_size(pos[i]);
+    return total >= BULK_BYTES;
+}
+
 /* Adds every <kind>.csv of a folder, in dependency order. */
 static int add_folder(struct importer *imp, const char *dir)
 {
@@ -89,6 +115,7 @@ static int run_import(struct site *s, const struct import_args *a, char **pos, i
     if (resolve_as_of(s, a->as_of, &o.as_of) != 0)
         return EXIT_USAGE;
     o.dry_run = a->dry_run;
+    o.bulk = is_bulk(pos, npos);
     o.progress = cli_progress_enabled() && !a->json;
     o.standard = host_config_string(s->host, "standard");
     o.config_dir = paths_data_dir("config");

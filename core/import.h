@@ -62,6 +62,7 @@ struct import_options {
     day_t as_of;              /* dates are judged against this day */
     bool dry_run;             /* validate and count, then roll back */
     bool progress;            /* rows and rate on stderr */
+    bool bulk;                /* a large batch: worth a journal-mode switch (see import.c) */
     const char *standard;     /* MED standard name (site config), NULL for cdc2022 */
     const char *config_dir;   /* where standards and product tables live */
     struct host *host;        /* config (column maps) and instruments; may be NULL */

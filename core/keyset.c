@@ -67,9 +67,8 @@ static uint64_t *probe(const struct keyset *s, uint64_t h, const char *key, size
     }
 }
 
-static void grow(struct keyset *s)
+static void rehash(struct keyset *s, size_t ncap)
 {
-    size_t ncap = s->cap ? s->cap * 2 : 1024;
     uint64_t *old = s->slots;
     size_t ocap = s->cap;
     s->slots = xcalloc(ncap, sizeof *s->slots);
@@ -81,6 +80,24 @@ static void grow(struct keyset *s)
         *probe(s, hash_bytes(s->arena + e->off, e->len), s->arena + e->off, e->len) = old[i];
     }
     free(old);
+}
+
+static void grow(struct keyset *s)
+{
+    rehash(s, s->cap ? s->cap * 2 : 1024);
+}
+
+void keyset_reserve(struct keyset *s, size_t n)
+{
+    size_t want = s->cap ? s->cap : 1024;
+    while (want < (s->len + n) * 2)
+        want *= 2;
+    if (want > s->cap)
+        rehash(s, want);
+    if (s->cap_entries < s->len + n) {
+        s->cap_entries = s->len + n;
+        s->entries = xrealloc(s->entries, s->cap_entries * sizeof *s->entries);
+    }
 }
 
 uint32_t *keyset_find(const struct keyset *s, const char *key, size_t len)

@@ -30,6 +30,8 @@ bool keyset_add(struct keyset *s, const char *key, size_t len, uint32_t **value)
 /* Returns the stored value slot, or NULL when absent. */
 uint32_t *keyset_find(const struct keyset *s, const char *key, size_t len);
 size_t keyset_count(const struct keyset *s);
+/* Makes room for n more keys at once, so a large batch does not rehash as it grows. */
+void keyset_reserve(struct keyset *s, size_t n);
 
 /* Builds a composite key "a\x1fb\x1fc" into buf (grown as needed); returns its length. */
 size_t keyset_join(char **buf, size_t *cap, const char *const *parts, const size_t *lens, size_t n);
