@@ -48,6 +48,12 @@ return {
   -- Per-check overrides keyed by check id: { enabled = false } or parameter values.
   checks = {},
 
+  -- CSV import. columns maps a site's own column names onto the canonical ones, per kind:
+  --   columns = { prescriptions = { rx_id = "ORDER_ID", fill_date = "DISPENSE_DATE" } }
+  import = {
+    columns = {},
+  },
+
   -- Plugin ids to leave unloaded.
   disabled_plugins = {},
 

@@ -24,6 +24,11 @@ return {
   -- Limits on plugin code (per call into Lua).
   -- limits = { check_seconds = 0.5, call_seconds = 60, memory_mb = 1024 },
 
+  -- Your extracts' own column names, per kind, when they differ from the canonical ones.
+  -- import = {
+  --   columns = { prescriptions = { rx_id = "ORDER_ID", fill_date = "DISPENSE_DATE" } },
+  -- },
+
   -- Plugins to leave unloaded, by id.
   -- disabled_plugins = { },
 

@@ -25,5 +25,8 @@ int cmd_jobs_list(struct cli *cli, int argc, char **argv); /* core/cmd_jobs.c */
 int cmd_jobs_run(struct cli *cli, int argc, char **argv);
 int cmd_daemon(struct cli *cli, int argc, char **argv);
 int cmd_outbox(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_record(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -15,17 +15,20 @@ struct command {
 static const struct command commands[] = {
     {"init", cmd_init, "create a new site directory"},
     {"demo", cmd_demo, "build a demo site with synthetic data and show what sixbb does"},
+    {"import", cmd_import, "load CSV extracts (all-or-nothing, idempotent)"},
+    {"export", cmd_export, "write a kind of record as CSV or JSON"},
+    {"record", cmd_record, "record an event, assessment, appointment or diagnosis"},
+    {"med", cmd_med, "compute morphine-equivalent dose"},
+    {"check", cmd_check, "evaluate patients and list care gaps"},
     {"plugins", cmd_plugins, "list plugins, what they registered, and load errors"},
-    {"backup", cmd_backup, "copy the site database safely while it is in use"},
-    {"run", cmd_run, "run a Lua script with the sixbb API"},
-    {"test", cmd_test, "run Lua spec files against a temporary site"},
     {"jobs", cmd_jobs, "scheduled jobs: list them, run one, see when a schedule fires"},
     {"daemon", cmd_daemon, "run scheduled jobs and deliver reminders (for systemd)"},
     {"outbox", cmd_outbox, "reminders queued, delivered, failed or set aside for review"},
-    {"version", cmd_version, "print the version"},
+    {"backup", cmd_backup, "copy the site database safely while it is in use"},
+    {"run", cmd_run, "run a Lua script with the sixbb API"},
+    {"test", cmd_test, "run Lua spec files against a temporary site"},
     {"synth", cmd_synth, "generate a synthetic organisation as CSV extracts"},
-    {"med", cmd_med, "compute morphine-equivalent dose"},
-    {"check", cmd_check, "evaluate patients and list care gaps"},
+    {"version", cmd_version, "print the version"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,169 @@
+/* sixbb export KIND: the canonical columns of one kind as CSV (or JSON), in key order, so that
+ * importing the export into another site reproduces the same records. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "import.h"
+#include "json.h"
+#include "site.h"
+#include "util.h"
+
+static const char export_usage[] =
+    "usage: sixbb [-C DIR] export KIND [--format csv|json] [-o FILE]\n"
+    "\n"
+    "Writes every record of a kind (sites, clinicians, patients, prescriptions, events,\n"
+    "assessments, appointments, diagnoses) with the canonical columns that 'sixbb import' reads,\n"
+    "ordered by key. Values the import derives (MED, flags) are not part of the export: they are\n"
+    "worked out again on import.\n"
+    "\n"
+    "Options:\n"
+    "  --format F     csv (default) or json (an array of objects; empty values are null)\n"
+    "  -o, --output F write to file F (mode 0600, replaced atomically) instead of standard output\n"
+    "  -h, --help     show this help\n";
+
+/* The shortest decimal that reads back as the same double, so exports round-trip exactly. */
+static void format_real(double d, char *out, size_t n)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(out, n, "%.*g", prec, d);
+        if (strtod(out, NULL) == d)
+            return;
+    }
+}
+
+static void csv_text(struct buf *b, const char *s, size_t len)
+{
+    bool quote = len && (s[0] == ' ' || s[len - 1] == ' ' || s[0] == '\t');
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (!quote) {
+        buf_append(b, s, len);
+        return;
+    }
+    buf_puts(b, "\"");
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            buf_puts(b, "\"");
+        buf_append(b, s + i, 1);
+    }
+    buf_puts(b, "\"");
+}
+
+static void csv_value(struct buf *b, sqlite3_stmt *st, int i)
+{
+    char num[40];
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_NULL:
+        break;
+    case SQLITE_INTEGER:
+        buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, i));
+        break;
+    case SQLITE_FLOAT:
+        format_real(sqlite3_column_double(st, i), num, sizeof num);
+        buf_puts(b, num);
+        break;
+    default:
+        csv_text(b, (const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+    }
+}
+
+static cJSON *json_value(sqlite3_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_NULL:
+        return cJSON_CreateNull();
+    case SQLITE_INTEGER:
+        return cJSON_CreateNumber((double)sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+        return cJSON_CreateNumber(sqlite3_column_double(st, i));
+    default:
+        return cJSON_CreateString((const char *)sqlite3_column_text(st, i));
+    }
+}
+
+static int export_kind(struct store *s, enum import_kind k, bool json, struct buf *out)
+{
+    const char *const *cols;
+    size_t ncols = import_kind_columns(k, &cols);
+    sqlite3_stmt *st = store_prepare(s, import_kind_export_sql(k));
+    if (!st)
+        return cli_fail("cannot read %s: %s", import_kind_name(k), store_errmsg(s));
+    cJSON *arr = json ? cJSON_CreateArray() : NULL;
+    for (size_t i = 0; !json && i < ncols; i++)
+        buf_printf(out, "%s%s", i ? "," : "", cols[i]);
+    if (!json)
+        buf_puts(out, "\n");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cJSON *o = json ? cJSON_CreateObject() : NULL;
+        for (size_t i = 0; i < ncols; i++) {
+            if (json)
+                cJSON_AddItemToObject(o, cols[i], json_value(st, (int)i));
+            else {
+                if (i)
+                    buf_puts(out, ",");
+                csv_value(out, st, (int)i);
+            }
+        }
+        if (json)
+            cJSON_AddItemToArray(arr, o);
+        else
+            buf_puts(out, "\n");
+    }
+    sqlite3_reset(st);
+    if (json) {
+        char *text = cJSON_Print(arr);
+        buf_puts(out, text);
+        buf_puts(out, "\n");
+        cJSON_free(text);
+        cJSON_Delete(arr);
+    }
+    return rc == SQLITE_DONE
+               ? EXIT_OK
+               : cli_fail("reading %s failed: %s", import_kind_name(k), store_errmsg(s));
+}
+
+static int write_out(const char *file, const struct buf *b)
+{
+    const char *data = b->data ? b->data : "";
+    if (!file) {
+        fwrite(data, 1, b->len, stdout);
+        return fflush(stdout) == 0 ? EXIT_OK : cli_fail("cannot write to standard output");
+    }
+    if (write_file_atomic(file, data, b->len, 0600) != 0)
+        return cli_fail("cannot write %s", file);
+    return EXIT_OK;
+}
+
+int cmd_export(struct cli *cli, int argc, char **argv)
+{
+    const char *format = "csv", *output = NULL;
+    const struct opt opts[] = {
+        {"format", 0, OPT_VALUE, &format}, {"output", 'o', OPT_VALUE, &output}, {NULL, 0, 0, NULL}};
+    char **pos = NULL;
+    int npos = 0;
+    int rc = cli_parse(argc, argv, opts, export_usage, &pos, &npos);
+    if (rc != 0)
+        return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    int k = npos == 1 ? import_kind_from_name(pos[0]) : -1;
+    free(pos);
+    if (k < 0)
+        return cli_usage_error("export", "expected one kind: sites, clinicians, patients, "
+                                         "prescriptions, events, assessments, appointments or "
+                                         "diagnoses");
+    if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+        return cli_usage_error("export", "--format is csv or json, not '%s'", format);
+    struct site *s = site_open(cli, SITE_READONLY, "export");
+    if (!s)
+        return EXIT_FAIL;
+    struct buf out = {0};
+    rc = export_kind(s->store, (enum import_kind)k, strcmp(format, "json") == 0, &out);
+    if (rc == EXIT_OK)
+        rc = write_out(output, &out);
+    buf_free(&out);
+    site_close(s);
+    return rc;
+}
