@@ -15,6 +15,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_jobs(struct cli *cli, int argc, char **argv);
 int cmd_jobs_next(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_milestones(struct cli *cli, int argc, char **argv);
 int cmd_synth(struct cli *cli, int argc, char **argv);
 int cmd_med(struct cli *cli, int argc, char **argv);
 /* The conversion standard `sixbb med` uses: the --standard option when given, else the

@@ -897,8 +897,12 @@ static void consume(struct eval *e, const struct patient_rows *pr, const struct 
         if (pr->labeled)
             r->labeled++;
     }
+    r->active_fills += f.active_fills;
+    r->active_computable += f.active_computable;
     if (f.ltot && !f.excluded) {
         r->ltot++;
+        if (pr->labeled)
+            r->ltot_labeled++;
         if (pr->has_clinician)
             tally_add(by_clin, pr->clinician);
         tally_add(by_site, pr->site);

@@ -30,6 +30,8 @@ struct eval_filter {
 struct eval_result {
     day_t as_of;
     int patients, ltot, excluded, fill_rule, labeled;
+    int ltot_labeled;                      /* LtOT, not excluded, with a label diagnosis */
+    int active_fills, active_computable;   /* opioid fills active at as_of; with a MED */
     struct gap *gaps;
     size_t ngaps, capgaps;
     int check_errors; /* check calls that failed (reported on stderr) */

@@ -178,6 +178,17 @@ void facts_compute(const struct rules *ru, const struct med_standard *std,
     med_timeline_build(tl, std, pr->fills, pr->nfills);
     f->med = med_timeline_med_at(tl, as_of);
     f->med_unknown = med_timeline_unknown_at(tl, as_of);
+    const struct med_window *w;
+    size_t nw = med_timeline_windows(tl, &w);
+    for (size_t i = 0; i < nw; i++) {
+        const struct med_fill *x = &pr->fills[w[i].fill];
+        if (w[i].start > as_of || w[i].end < as_of ||
+            !(is_analgesic(x) || x->cls == MED_CLASS_UNRESOLVED))
+            continue;
+        f->active_fills++;
+        if (x->status == MED_OK || x->status == MED_EXCLUDED)
+            f->active_computable++;
+    }
     if (f->med_unknown)
         unknown_detail(tl, pr, as_of, f);
     f->med_max90 = med_timeline_max(tl, as_of - 89, as_of);

@@ -98,6 +98,7 @@ struct facts {
     char med_unknown_detail[400];
     double med, med_max90, med_avg90;
     int covered90, overlap30;
+    int active_fills, active_computable; /* opioid fills active at D; those with a MED */
     int risk;
     char reasons[6][80];
     int nreasons;

@@ -297,8 +297,28 @@ bool importer_instrument_known(struct importer *imp, const char *id)
     return known;
 }
 
-int importer_score(struct importer *imp, const char *instrument, const double *items, size_t n,
-                   bool *known, long *expected_items, double *score, char *err, size_t errlen)
+/* The patient's recorded sex, for instruments scored by sex (ORT): rows imported earlier in
+ * the same transaction are visible here. NULL when unknown. */
+static const char *patient_sex(struct importer *imp, const char *patient, char *buf, size_t n)
+{
+    if (!patient)
+        return NULL;
+    sqlite3_stmt *st = store_prepare(imp->store, "SELECT sex FROM patients WHERE patient_id = ?1");
+    if (!st)
+        return NULL;
+    sqlite3_bind_text(st, 1, patient, -1, SQLITE_TRANSIENT);
+    const char *out = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+        snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
+        out = buf;
+    }
+    sqlite3_reset(st);
+    return out;
+}
+
+int importer_score(struct importer *imp, const char *instrument, const char *patient,
+                   const double *items, size_t n, bool *known, long *expected_items,
+                   double *score, char *err, size_t errlen)
 {
     struct host *h = imp->opts.host;
     *known = false;
@@ -330,7 +350,18 @@ int importer_score(struct importer *imp, const char *instrument, const double *i
         lua_pushnumber(L, items[i]);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
-    int rc = host_pcall(h, plugin, "score", 1, 1, 0);
+    char sexbuf[16];
+    const char *sex = patient_sex(imp, patient, sexbuf, sizeof sexbuf);
+    lua_createtable(L, 0, 2);
+    if (patient) {
+        lua_pushstring(L, patient);
+        lua_setfield(L, -2, "id");
+    }
+    if (sex) {
+        lua_pushstring(L, sex);
+        lua_setfield(L, -2, "sex");
+    }
+    int rc = host_pcall(h, plugin, "score", 2, 1, 0);
     free(plugin);
     if (rc != 0) {
         snprintf(err, errlen, "%s", h->last_error ? h->last_error : "error");

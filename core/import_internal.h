@@ -101,7 +101,8 @@ void rx_med_apply(struct rx_med *m, struct row *r);
 struct rx_med *importer_med(struct importer *imp);
 
 /* ---- assessments: scoring by the instrument's plugin (import.c) */
-int importer_score(struct importer *imp, const char *instrument, const double *items, size_t n,
+int importer_score(struct importer *imp, const char *instrument, const char *patient,
+                   const double *items, size_t n,
                    bool *known, long *expected_items, double *score, char *err, size_t errlen);
 bool importer_instrument_known(struct importer *imp, const char *id);
 

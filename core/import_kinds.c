@@ -375,8 +375,8 @@ static void score_items(struct row *r, const double *items, int n, double given)
     double score = NAN;
     char err[512];
     const char *instr = r->v[A_INSTR].s;
-    if (importer_score(r->imp, instr, items, (size_t)n, &known, &expected, &score, err,
-                       sizeof err) != 0) {
+    if (importer_score(r->imp, instr, r->v[A_PAT].s, items, (size_t)n, &known, &expected, &score,
+                       err, sizeof err) != 0) {
         if (expected && expected != n)
             row_errorf(r, A_ITEMS, "expected %ld responses for %s, found %d", expected, instr, n);
         else

@@ -20,6 +20,7 @@ static const struct command commands[] = {
     {"record", cmd_record, "record an event, assessment, appointment or diagnosis"},
     {"med", cmd_med, "compute morphine-equivalent dose"},
     {"check", cmd_check, "evaluate patients and list care gaps"},
+    {"milestones", cmd_milestones, "the program's milestones: status, evidence, local ones"},
     {"plugins", cmd_plugins, "list plugins, what they registered, and load errors"},
     {"jobs", cmd_jobs, "scheduled jobs: list them, run one, see when a schedule fires"},
     {"daemon", cmd_daemon, "run scheduled jobs and deliver reminders (for systemd)"},
