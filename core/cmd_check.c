@@ -41,15 +41,18 @@ static int cmp_str_null_last(const char *a, const char *b)
     return strcmp(a, b);
 }
 
+/* Clinicians first (their patients, then their own clinician-level gaps), sites last. */
 static int cmp_gap(const void *x, const void *y)
 {
     const struct gap *a = x, *b = y;
-    if (a->level != b->level)
-        return (int)a->level - (int)b->level;
-    int c = cmp_str_null_last(a->level == LEVEL_SITE ? a->site : a->clinician,
-                              b->level == LEVEL_SITE ? b->site : b->clinician);
+    int sa = a->level == LEVEL_SITE, sb = b->level == LEVEL_SITE;
+    if (sa != sb)
+        return sa - sb;
+    int c = cmp_str_null_last(sa ? a->site : a->clinician, sb ? b->site : b->clinician);
     if (c)
         return c;
+    if (a->level != b->level)
+        return (int)a->level - (int)b->level;
     if ((c = cmp_str_null_last(a->patient, b->patient)))
         return c;
     return strcmp(a->check, b->check);
@@ -79,7 +82,8 @@ static void print_text(const struct eval_result *r, bool stored)
     for (size_t i = 0; i < r->ngaps; i++) {
         const struct gap *g = &r->gaps[i];
         const char *key = g->level == LEVEL_SITE ? g->site : g->clinician;
-        if (first || g->level != glevel || cmp_str_null_last(key, group) != 0) {
+        bool site_level = g->level == LEVEL_SITE;
+        if (first || site_level != (glevel == LEVEL_SITE) || cmp_str_null_last(key, group) != 0) {
             if (g->level == LEVEL_SITE)
                 printf("\nSite %s\n", g->site ? g->site : "?");
             else if (g->clinician)

@@ -84,9 +84,15 @@ static void push_milestones(struct site *s, const char *site_id)
     lua_State *L = s->host->L;
     host_push_registry(s->host, REG_MILESTONES);
     int list = lua_gettop(L);
+    /* A milestone's block is its plugin, or the plugin that plugin extends. */
     for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, list); i++) {
         lua_rawgeti(L, list, i);
         lua_getfield(L, -1, "plugin");
+        struct plugin *p = lua_isstring(L, -1) ? host_find_plugin(s->host, lua_tostring(L, -1)) : NULL;
+        if (p && p->extends) {
+            lua_pop(L, 1);
+            lua_pushstring(L, p->extends);
+        }
         lua_setfield(L, -2, "block");
         lua_pop(L, 1);
     }

@@ -1,0 +1,5 @@
+return {
+  checks = {
+    ["education-due"] = { enabled = false },
+  },
+}

@@ -1,0 +1,3 @@
+return {
+  ltot_rule = "bree",
+}
