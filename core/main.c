@@ -24,6 +24,8 @@ static const struct command commands[] = {
     {"synth", cmd_synth, "generate a synthetic organisation as CSV extracts"},
     {"med", cmd_med, "compute morphine-equivalent dose"},
     {"check", cmd_check, "evaluate patients and list care gaps"},
+    {"report", cmd_report, "produce a report as text, CSV, JSON or printable HTML"},
+    {"reports", cmd_reports, "list the reports plugins registered"},
 };
 
 static void usage(FILE *f)

@@ -5,6 +5,8 @@
 
 #include "util.h"
 
+int luaopen_sixbb_report(lua_State *L);
+
 struct host *site_host_new(struct store *store, const char *site_dir, bool quiet)
 {
     struct host *h = host_new(store, site_dir);
@@ -13,6 +15,7 @@ struct host *site_host_new(struct store *store, const char *site_dir, bool quiet
         return NULL;
     }
     h->quiet = quiet;
+    host_api_add(h, "report", luaopen_sixbb_report);
     char *defaults = path_join(paths_data_dir("config"), "defaults.lua");
     char *site_cfg = site_dir ? path_join(site_dir, "sixbb.lua") : NULL;
     int rc = host_load_config(h, defaults, site_cfg);
