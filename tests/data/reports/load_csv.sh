@@ -1,5 +1,5 @@
 # Loads canonical CSV extracts into a site database with the sqlite3 shell, for tests that need
-# registry data: load_csv_dir DB DIR loads every kind present in DIR (empty cells become NULL).
+# registry data: load_csv_dir DB DIR loads every kind present in DIR (empty cells become NULL; rows the schema refuses, such as a fill without a days supply, are skipped).
 load_csv() { # DB TABLE FILE
   local cols sel
   cols=$(head -1 "$3" | tr -d '\r')
@@ -7,7 +7,7 @@ load_csv() { # DB TABLE FILE
   sqlite3 "$1" <<SQL
 .mode csv
 .import "$3" tmp_$2
-INSERT INTO $2($cols) SELECT $sel FROM tmp_$2;
+INSERT OR IGNORE INTO $2($cols) SELECT $sel FROM tmp_$2;
 DROP TABLE tmp_$2;
 SQL
 }
