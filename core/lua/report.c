@@ -241,7 +241,8 @@ static int l_gaps(lua_State *L)
         eval_result_free(&r);
         return luaL_error(L, "sixbb.report.gaps: the evaluation failed (see the message above)");
     }
-    qsort(r.gaps, r.ngaps, sizeof *r.gaps, cmp_gap);
+    if (r.ngaps)
+        qsort(r.gaps, r.ngaps, sizeof *r.gaps, cmp_gap);
     push_check_owners(h);
     int owners = lua_gettop(L);
     lua_createtable(L, (int)r.ngaps, 0);
