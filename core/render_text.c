@@ -118,8 +118,9 @@ static void table(const cJSON *t, struct buf *out)
     const cJSON *cols = cJSON_GetObjectItemCaseSensitive(t, "columns");
     const cJSON *rows = cJSON_GetObjectItemCaseSensitive(t, "rows");
     size_t nc = (size_t)cJSON_GetArraySize(cols), nr = (size_t)cJSON_GetArraySize(rows);
+    buf_puts(out, "\n");
     if (report_doc_str(t, "title"))
-        buf_printf(out, "\n%s\n", report_doc_str(t, "title"));
+        buf_printf(out, "%s\n", report_doc_str(t, "title"));
     struct buf *cells = xcalloc(nc * (nr + 1), sizeof *cells);
     size_t *w = xcalloc(nc, sizeof *w);
     size_t c = 0;
