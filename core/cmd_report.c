@@ -59,7 +59,8 @@ static int check_date(const char *opt, const char *v)
 static int choose_format(const struct report_opts *o, enum render_format *f)
 {
     if (o->format && render_format_parse(o->format, f) != 0)
-        return cli_usage_error("report", "unknown format '%s' (text, csv, json or html)", o->format);
+        return cli_usage_error("report", "unknown format '%s' (text, csv, json or html)",
+                               o->format);
     if (o->format && o->json && *f != RENDER_JSON)
         return cli_usage_error("report", "--json and --format %s disagree", o->format);
     if (o->format)
@@ -69,8 +70,10 @@ static int choose_format(const struct report_opts *o, enum render_format *f)
         return 0;
     }
     if (o->out && render_format_from_path(o->out, f) != 0)
-        return cli_usage_error("report", "cannot tell the format from '%s'; name it .txt, .csv, "
-                                         ".json or .html, or give --format", o->out);
+        return cli_usage_error("report",
+                               "cannot tell the format from '%s'; name it .txt, .csv, "
+                               ".json or .html, or give --format",
+                               o->out);
     if (!o->out)
         *f = RENDER_TEXT;
     return 0;
@@ -102,8 +105,13 @@ static int write_output(const char *path, const struct buf *b)
 static int produce(struct site *s, const char *name, const struct report_opts *o,
                    enum render_format fmt)
 {
-    struct report_request rq = {.id = name, .from = o->from, .to = o->to, .site = o->site,
-                                .clinician = o->clinician, .patient = o->patient, .format = fmt,
+    struct report_request rq = {.id = name,
+                                .from = o->from,
+                                .to = o->to,
+                                .site = o->site,
+                                .clinician = o->clinician,
+                                .patient = o->patient,
+                                .format = fmt,
                                 .params = o->params};
     int rc = site_as_of(s->host, o->as_of, &rq.as_of);
     if (rc != 0)
@@ -163,7 +171,8 @@ int cmd_report(struct cli *cli, int argc, char **argv)
     }
     enum render_format fmt = RENDER_TEXT;
     if (npos != 1)
-        rc = cli_usage_error("report", npos ? "one report at a time" : "which report? (see 'sixbb reports')");
+        rc = cli_usage_error("report",
+                             npos ? "one report at a time" : "which report? (see 'sixbb reports')");
     else if ((rc = choose_format(&o, &fmt)) == 0)
         rc = check_request(&o);
     if (rc == 0) {

@@ -14,8 +14,8 @@
 enum render_format { RENDER_TEXT, RENDER_CSV, RENDER_JSON, RENDER_HTML };
 
 struct render_options {
-    struct rc_options rc;  /* run-chart rules */
-    size_t baseline;       /* default baseline of run charts that give none; 0 = all points */
+    struct rc_options rc; /* run-chart rules */
+    size_t baseline;      /* default baseline of run charts that give none; 0 = all points */
 };
 void render_options_default(struct render_options *o);
 
@@ -34,8 +34,7 @@ int render_csv(const cJSON *doc, struct buf *out, char *err, size_t errlen);
 int render_json(const cJSON *doc, struct buf *out);
 int render_html(const cJSON *doc, const struct render_options *o, struct buf *out);
 /* One chart block as an <svg> element; uid makes its element ids unique in the page. */
-void render_svg_chart(const cJSON *chart, const struct render_options *o, int uid,
-                      struct buf *out);
+void render_svg_chart(const cJSON *chart, const struct render_options *o, int uid, struct buf *out);
 
 /* ---- shared by the renderers (render_common.c) ---- */
 

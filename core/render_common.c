@@ -42,7 +42,7 @@ int render_format_from_path(const char *path, enum render_format *out)
     static const struct {
         const char *ext;
         enum render_format f;
-    } exts[] = {{".txt", RENDER_TEXT}, {".text", RENDER_TEXT}, {".csv", RENDER_CSV},
+    } exts[] = {{".txt", RENDER_TEXT},  {".text", RENDER_TEXT}, {".csv", RENDER_CSV},
                 {".json", RENDER_JSON}, {".html", RENDER_HTML}, {".htm", RENDER_HTML}};
     for (size_t i = 0; i < ARRAY_LEN(exts); i++)
         if (strcasecmp(dot, exts[i].ext) == 0) {
@@ -56,10 +56,14 @@ int render_document(const cJSON *doc, enum render_format f, const struct render_
                     struct buf *out, char *err, size_t errlen)
 {
     switch (f) {
-    case RENDER_TEXT: return render_text(doc, o, out);
-    case RENDER_CSV: return render_csv(doc, out, err, errlen);
-    case RENDER_JSON: return render_json(doc, out);
-    case RENDER_HTML: return render_html(doc, o, out);
+    case RENDER_TEXT:
+        return render_text(doc, o, out);
+    case RENDER_CSV:
+        return render_csv(doc, out, err, errlen);
+    case RENDER_JSON:
+        return render_json(doc, out);
+    case RENDER_HTML:
+        return render_html(doc, o, out);
     }
     return -1;
 }
@@ -183,7 +187,11 @@ void render_points_free(struct render_points *p)
 /* Length of the valid UTF-8 sequence at s, or 0 when the bytes are not valid UTF-8. */
 static size_t utf8_len(const unsigned char *s)
 {
-    size_t n = s[0] < 0x80 ? 1 : (s[0] >> 5) == 6 ? 2 : (s[0] >> 4) == 14 ? 3 : (s[0] >> 3) == 30 ? 4 : 0;
+    size_t n = s[0] < 0x80         ? 1
+               : (s[0] >> 5) == 6  ? 2
+               : (s[0] >> 4) == 14 ? 3
+               : (s[0] >> 3) == 30 ? 4
+                                   : 0;
     if (n == 0 || (n == 2 && s[0] < 0xC2))
         return 0;
     for (size_t i = 1; i < n; i++)
@@ -201,12 +209,23 @@ void html_escape(struct buf *out, const char *str)
         size_t n = utf8_len(s);
         const char *rep = NULL;
         switch (*s) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
+        default:
+            break;
         }
         if (rep) {
             buf_puts(out, rep);

@@ -17,8 +17,8 @@ static bool formula_like(const char *s)
 
 static void field(struct buf *out, const char *s, bool guard)
 {
-    bool quote = strpbrk(s, ",\"\r\n") != NULL || (s[0] == ' ') ||
-                 (s[0] && s[strlen(s) - 1] == ' ');
+    bool quote =
+        strpbrk(s, ",\"\r\n") != NULL || (s[0] == ' ') || (s[0] && s[strlen(s) - 1] == ' ');
     if (quote)
         buf_puts(out, "\"");
     if (guard && s[0] && formula_like(s))
@@ -54,8 +54,9 @@ int render_csv(const cJSON *doc, struct buf *out, char *err, size_t errlen)
 {
     const cJSON *t = report_doc_main_table(doc);
     if (!t) {
-        snprintf(err, errlen, "this report has no table to write as CSV; use --format text, json "
-                              "or html");
+        snprintf(err, errlen,
+                 "this report has no table to write as CSV; use --format text, json "
+                 "or html");
         return -1;
     }
     const cJSON *cols = cJSON_GetObjectItemCaseSensitive(t, "columns");

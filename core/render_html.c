@@ -17,7 +17,8 @@ static const char css[] =
     "h2{font-size:1.25em;border-bottom:2px solid #d0d7de;padding-bottom:4px;margin-top:32px}\n"
     "h3{font-size:1.05em;margin:20px 0 8px}\n"
     ".subtitle{color:#444;margin:0 0 12px}\n"
-    "dl.params{display:grid;grid-template-columns:max-content auto;gap:2px 16px;margin:8px 0 16px}\n"
+    "dl.params{display:grid;grid-template-columns:max-content auto;gap:2px 16px;margin:8px 0 "
+    "16px}\n"
     "dl.params dt{font-weight:600}dl.params dd{margin:0}\n"
     ".figures{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}\n"
     ".figure{border:1px solid #d0d7de;border-radius:6px;padding:10px 14px;min-width:150px;"
@@ -187,8 +188,9 @@ static void table(const cJSON *t, struct buf *out)
     }
     buf_puts(out, "<thead><tr>");
     for (const cJSON *c = cols->child; c; c = c->next) {
-        buf_puts(out, render_format_numeric(report_doc_str(c, "format")) ? "<th scope=\"col\" class=\"num\">"
-                                                                          : "<th scope=\"col\">");
+        buf_puts(out, render_format_numeric(report_doc_str(c, "format"))
+                          ? "<th scope=\"col\" class=\"num\">"
+                          : "<th scope=\"col\">");
         esc(out, report_doc_str(c, "title"));
         buf_puts(out, "</th>");
     }
@@ -305,8 +307,8 @@ int render_html(const cJSON *doc, const struct render_options *o, struct buf *ou
     int uid = 0;
     const cJSON *sections = cJSON_GetObjectItemCaseSensitive(doc, "sections");
     for (const cJSON *s = sections->child; s; s = s->next) {
-        buf_puts(out, report_doc_bool(s, "page_break") ? "<section class=\"page-break\""
-                                                       : "<section");
+        buf_puts(out,
+                 report_doc_bool(s, "page_break") ? "<section class=\"page-break\"" : "<section");
         id_attr(out, s);
         buf_puts(out, ">\n<h2>");
         esc(out, report_doc_str(s, "title"));

@@ -96,15 +96,16 @@ static void axes(struct buf *out, const struct frame *f, const struct render_poi
         double y = py(f, v);
         struct buf lab = {0};
         render_chart_value(fabs(v) < step / 1e6 ? 0 : v, f->unit, &lab);
-        buf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e3e7eb\" />\n",
+        buf_printf(out,
+                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e3e7eb\" />\n",
                    LEFT, y, RIGHT, y);
         text_at(out, LEFT - 6, y + 4, "end", "", lab.data);
         buf_free(&lab);
     }
-    buf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" />\n", LEFT,
-               TOP, LEFT, BOTTOM);
-    buf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" />\n", LEFT,
-               BOTTOM, RIGHT, BOTTOM);
+    buf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" />\n",
+               LEFT, TOP, LEFT, BOTTOM);
+    buf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" />\n",
+               LEFT, BOTTOM, RIGHT, BOTTOM);
     /* Skip labels so that they never overlap: about 6.5 units per character at this size. */
     size_t longest = 1;
     for (size_t i = 0; i < p->n; i++)
@@ -128,15 +129,20 @@ static void run_lines(struct buf *out, const struct frame *f, const struct rende
         double x0 = px(f, ph->start) - 6, x1 = px(f, ph->end - 1) + 6, y = py(f, ph->median);
         if (k > 0) {
             double xb = (px(f, ph->start - 1) + px(f, ph->start)) / 2;
-            buf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\" "
-                            "stroke-dasharray=\"2 3\" />\n", xb, TOP - 14, xb, BOTTOM);
+            buf_printf(out,
+                       "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\" "
+                       "stroke-dasharray=\"2 3\" />\n",
+                       xb, TOP - 14, xb, BOTTOM);
             const char *label = ph_in ? report_doc_str(ph_in, "label") : NULL;
-            text_at(out, xb + 4, TOP - 18, "start", " font-style=\"italic\"", label ? label : "New phase");
+            text_at(out, xb + 4, TOP - 18, "start", " font-style=\"italic\"",
+                    label ? label : "New phase");
             if (ph_in)
                 ph_in = ph_in->next;
         }
-        buf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" C_MEDIAN
-                        "\" stroke-width=\"1.5\" stroke-dasharray=\"8 5\" />\n", x0, y, x1, y);
+        buf_printf(out,
+                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" C_MEDIAN
+                   "\" stroke-width=\"1.5\" stroke-dasharray=\"8 5\" />\n",
+                   x0, y, x1, y);
         /* The last median is labelled in the right margin, earlier ones above their line's end,
          * where the data are least likely to cover them. */
         struct buf lab = {0};
@@ -156,8 +162,10 @@ static void goal_line(struct buf *out, const struct frame *f, const cJSON *ch)
     if (!goal)
         return;
     double y = py(f, goal->valuedouble);
-    buf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" C_GOAL
-                    "\" stroke-width=\"2\" stroke-dasharray=\"2 4\" />\n", LEFT, y, RIGHT, y);
+    buf_printf(out,
+               "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" C_GOAL
+               "\" stroke-width=\"2\" stroke-dasharray=\"2 4\" />\n",
+               LEFT, y, RIGHT, y);
     struct buf lab = {0};
     buf_puts(&lab, "goal ");
     render_chart_value(goal->valuedouble, f->unit, &lab);
@@ -174,10 +182,13 @@ static void annotations(struct buf *out, const struct frame *f, const cJSON *ch)
         double x = px(f, at);
         char num[16];
         snprintf(num, sizeof num, "%d", ++k);
-        buf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#bbb\" />\n",
-                   x, TOP + 8, x, BOTTOM);
-        buf_printf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"#fff\" stroke=\"#555\">"
-                        "<title>", x, TOP);
+        buf_printf(out,
+                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#bbb\" />\n", x,
+                   TOP + 8, x, BOTTOM);
+        buf_printf(out,
+                   "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"#fff\" stroke=\"#555\">"
+                   "<title>",
+                   x, TOP);
         esc(out, report_doc_str(a, "text"));
         buf_puts(out, "</title></circle>\n");
         text_at(out, x, TOP + 4, "middle", " font-size=\"10\"", num);
@@ -189,34 +200,41 @@ static void annotations(struct buf *out, const struct frame *f, const cJSON *ch)
 static const char *marker(struct buf *out, double x, double y, unsigned flags)
 {
     if (flags & RC_FLAG_ASTRONOMICAL)
-        buf_printf(out, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"" C_SIGNAL
-                        "\" stroke=\"" C_SIGNAL_EDGE "\"", x, y - 7, x + 7, y, x, y + 7, x - 7, y);
+        buf_printf(out,
+                   "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"" C_SIGNAL
+                   "\" stroke=\"" C_SIGNAL_EDGE "\"",
+                   x, y - 7, x + 7, y, x, y + 7, x - 7, y);
     if (flags & RC_FLAG_ASTRONOMICAL)
         return "polygon";
     if (flags & RC_FLAG_SHIFT)
-        buf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"" C_SIGNAL
-                        "\" stroke=\"" C_SIGNAL_EDGE "\"", x - 5, y - 5);
+        buf_printf(out,
+                   "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"" C_SIGNAL
+                   "\" stroke=\"" C_SIGNAL_EDGE "\"",
+                   x - 5, y - 5);
     if (flags & RC_FLAG_SHIFT)
         return "rect";
     if (flags & RC_FLAG_TREND)
-        buf_printf(out, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"" C_SIGNAL
-                        "\" stroke=\"" C_SIGNAL_EDGE "\"", x, y - 7, x + 6.5, y + 5, x - 6.5, y + 5);
+        buf_printf(out,
+                   "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"" C_SIGNAL
+                   "\" stroke=\"" C_SIGNAL_EDGE "\"",
+                   x, y - 7, x + 6.5, y + 5, x - 6.5, y + 5);
     if (flags & RC_FLAG_TREND)
         return "polygon";
     buf_printf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"" C_VALUE "\"", x, y);
     return "circle";
 }
 
-static void data(struct buf *out, const struct frame *f, const struct render_points *p,
-                 bool bars)
+static void data(struct buf *out, const struct frame *f, const struct render_points *p, bool bars)
 {
     if (bars) {
         double bw = (RIGHT - LEFT) / (double)(p->n ? p->n : 1) * 0.7;
         double base = py(f, fmin(fmax(0, f->lo), f->hi));
         for (size_t i = 0; i < p->n; i++) {
             double y = py(f, p->values[i]);
-            buf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"" C_VALUE
-                            "\">", px(f, i) - bw / 2, fmin(y, base), bw, fabs(base - y));
+            buf_printf(out,
+                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"" C_VALUE
+                       "\">",
+                       px(f, i) - bw / 2, fmin(y, base), bw, fabs(base - y));
             struct buf t = {0};
             render_chart_value(p->values[i], f->unit, &t);
             buf_puts(out, "<title>");
@@ -233,7 +251,8 @@ static void data(struct buf *out, const struct frame *f, const struct render_poi
         buf_printf(out, "%s%.1f,%.1f", i ? " " : "", px(f, i), py(f, p->values[i]));
     buf_puts(out, "\" />\n");
     for (size_t i = 0; i < p->n; i++) {
-        const char *tag = marker(out, px(f, i), py(f, p->values[i]), p->analysed ? p->rc.flags[i] : 0);
+        const char *tag =
+            marker(out, px(f, i), py(f, p->values[i]), p->analysed ? p->rc.flags[i] : 0);
         struct buf t = {0};
         render_chart_value(p->values[i], f->unit, &t);
         buf_puts(out, "><title>");
@@ -269,13 +288,16 @@ static void legend(struct buf *out, const struct render_points *p, const cJSON *
         if (!items[i].show)
             continue;
         if (items[i].flags == 0x100 || items[i].flags == 0x200)
-            buf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-                            "stroke-width=\"2\" stroke-dasharray=\"%s\" />\n", x, y - 4, x + 22,
-                       y - 4, items[i].flags == 0x100 ? C_MEDIAN : C_GOAL,
+            buf_printf(out,
+                       "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                       "stroke-width=\"2\" stroke-dasharray=\"%s\" />\n",
+                       x, y - 4, x + 22, y - 4, items[i].flags == 0x100 ? C_MEDIAN : C_GOAL,
                        items[i].flags == 0x100 ? "8 5" : "2 4");
         else if (bars && items[i].flags == 0)
-            buf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"10\" fill=\"" C_VALUE
-                            "\" />\n", x + 5, y - 9);
+            buf_printf(out,
+                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"10\" fill=\"" C_VALUE
+                       "\" />\n",
+                       x + 5, y - 9);
         else {
             marker(out, x + 11, y - 4, items[i].flags);
             buf_puts(out, " />\n");
@@ -312,15 +334,17 @@ void render_svg_chart(const cJSON *ch, const struct render_options *o, int uid, 
     struct frame f = {.n = p.n, .unit = report_doc_str(ch, "unit")};
     scale(&f, &p, cJSON_GetObjectItemCaseSensitive(ch, "goal"));
     bool bars = strcmp(report_doc_str(ch, "kind"), "bar") == 0;
-    buf_printf(out, "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
-                    "height=\"%.0f\" font-size=\"11\" aria-labelledby=\"chart%d-title chart%d-desc\">\n",
+    buf_printf(out,
+               "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
+               "height=\"%.0f\" font-size=\"11\" aria-labelledby=\"chart%d-title chart%d-desc\">\n",
                W, H, W, H, uid, uid);
     buf_printf(out, "<title id=\"chart%d-title\">", uid);
     esc(out, report_doc_str(ch, "title") ? report_doc_str(ch, "title") : "Chart");
     buf_printf(out, "</title>\n<desc id=\"chart%d-desc\">", uid);
     description(out, ch, &p);
     buf_puts(out, "</desc>\n");
-    buf_printf(out, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\" />\n", W, H);
+    buf_printf(out, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\" />\n", W,
+               H);
     axes(out, &f, &p);
     if (p.analysed)
         run_lines(out, &f, &p, ch);

@@ -151,8 +151,10 @@ cJSON *report_run(struct host *h, const struct report_request *rq, char *err, si
     if (lua_isnil(L, -1)) {
         char *near = nearest_report(h, rq->id);
         if (near)
-            snprintf(err, errlen, "no report '%s' is registered (did you mean '%s'?); see 'sixbb "
-                                  "reports'", rq->id, near);
+            snprintf(err, errlen,
+                     "no report '%s' is registered (did you mean '%s'?); see 'sixbb "
+                     "reports'",
+                     rq->id, near);
         else
             snprintf(err, errlen, "no report '%s' is registered; see 'sixbb reports'", rq->id);
         free(near);

@@ -21,14 +21,15 @@ struct vctx {
     cJSON *links; /* array of [path, href] to check once every id is known */
 };
 
-static const char *const DOC_FIELDS[] = {"title", "subtitle", "params", "figures", "sections", NULL};
+static const char *const DOC_FIELDS[] = {"title",   "subtitle", "params",
+                                         "figures", "sections", NULL};
 static const char *const PARAM_FIELDS[] = {"label", "value", NULL};
 static const char *const FIGURE_FIELDS[] = {"label", "value", "unit", "note", "href", NULL};
 static const char *const SECTION_FIELDS[] = {"id", "title", "text", "page_break", "blocks", NULL};
 static const char *const TABLE_FIELDS[] = {"type", "id", "title", "main", "columns", "rows", NULL};
 static const char *const COLUMN_FIELDS[] = {"key", "title", "format", NULL};
-static const char *const CHART_FIELDS[] = {"type",   "kind",        "title", "unit",
-                                           "points", "baseline",    "phases", "annotations",
+static const char *const CHART_FIELDS[] = {"type",   "kind",       "title",  "unit",
+                                           "points", "baseline",   "phases", "annotations",
                                            "goal",   "goal_label", NULL};
 static const char *const POINT_FIELDS[] = {"label", "value", NULL};
 static const char *const PHASE_FIELDS[] = {"start", "label", "baseline", NULL};
@@ -208,7 +209,8 @@ static int copy_int(struct vctx *c, const cJSON *obj, const char *name, bool req
     if (!v && required)
         rc = fail(c, "is required (a whole number)");
     else if (v && (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble)))
-        rc = fail(c, "must be a whole number, got %s", cJSON_IsNumber(v) ? "a fraction" : type_of(v));
+        rc = fail(c, "must be a whole number, got %s",
+                  cJSON_IsNumber(v) ? "a fraction" : type_of(v));
     else if (v && (v->valuedouble < lo || v->valuedouble > hi))
         rc = fail(c, "must be between %d and %d, got %g", lo, hi, v->valuedouble);
     else if (v)
@@ -218,8 +220,7 @@ static int copy_int(struct vctx *c, const cJSON *obj, const char *name, bool req
 }
 
 /* A string or a number, kept as given (header facts, key figures, cells). */
-static int copy_value(struct vctx *c, const cJSON *obj, const char *name, bool required,
-                      cJSON *out)
+static int copy_value(struct vctx *c, const cJSON *obj, const char *name, bool required, cJSON *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
     size_t old = push_key(c, name);
@@ -278,8 +279,10 @@ static int copy_id(struct vctx *c, const cJSON *obj, cJSON *out)
     size_t old = push_key(c, "id");
     int rc = 0;
     if (!valid_anchor(id))
-        rc = fail(c, "'%s' must start with a letter and use only letters, digits, '-', '_', '.' "
-                     "and ':'", id);
+        rc = fail(c,
+                  "'%s' must start with a letter and use only letters, digits, '-', '_', '.' "
+                  "and ':'",
+                  id);
     else if (cJSON_GetObjectItemCaseSensitive(c->ids, id))
         rc = fail(c, "'%s' is used twice in the document", id);
     else
@@ -292,8 +295,10 @@ static int copy_id(struct vctx *c, const cJSON *obj, cJSON *out)
 static int check_href(struct vctx *c, const char *href)
 {
     if (href[0] != '#' || !valid_anchor(href + 1))
-        return fail(c, "'%s' must be an in-page link such as '#patients' (reports never link "
-                       "outside the page)", href);
+        return fail(c,
+                    "'%s' must be an in-page link such as '#patients' (reports never link "
+                    "outside the page)",
+                    href);
     cJSON *pair = cJSON_CreateArray();
     cJSON_AddItemToArray(pair, cJSON_CreateString(c->path));
     cJSON_AddItemToArray(pair, cJSON_CreateString(href));
@@ -319,8 +324,8 @@ static int check_links(struct vctx *c)
 typedef int (*item_fn)(struct vctx *c, const cJSON *item, cJSON *out, void *ud);
 
 /* Validates the list field `name` item by item; absent lists become empty ones. */
-static int copy_list(struct vctx *c, const cJSON *obj, const char *name, bool required,
-                     item_fn fn, void *ud, cJSON *out)
+static int copy_list(struct vctx *c, const cJSON *obj, const char *name, bool required, item_fn fn,
+                     void *ud, cJSON *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
     size_t old = push_key(c, name);
@@ -329,7 +334,8 @@ static int copy_list(struct vctx *c, const cJSON *obj, const char *name, bool re
     if (!v && required)
         rc = fail(c, "is required (a list)");
     else if (v && !cJSON_IsArray(v))
-        rc = fail(c, "must be a list, got %s", cJSON_IsObject(v) ? "a table with named fields" : type_of(v));
+        rc = fail(c, "must be a list, got %s",
+                  cJSON_IsObject(v) ? "a table with named fields" : type_of(v));
     for (int i = 0; rc == 0 && v && i < cJSON_GetArraySize(v); i++) {
         size_t o2 = push_index(c, i);
         rc = fn(c, cJSON_GetArrayItem(v, i), arr, ud);
@@ -456,13 +462,15 @@ static int row_item(struct vctx *c, const cJSON *row, cJSON *arr, void *ud)
             extra[k++] = v->string;
     qsort(extra, k, sizeof *extra, cmp_keys);
     for (size_t i = 0; i < k; i++)
-        cJSON_AddItemToObject(o, extra[i],
-                              cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(row, extra[i]), false));
+        cJSON_AddItemToObject(
+            o, extra[i], cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(row, extra[i]), false));
     free(extra);
     for (const cJSON *v = row->child; v; v = v->next)
         if (v->string[0] == '_' && strcmp(v->string, "_href") != 0)
-            return fail(c, "has an unknown field '%s' (fields starting with '_' are reserved; "
-                           "'_href' links cells)", v->string);
+            return fail(c,
+                        "has an unknown field '%s' (fields starting with '_' are reserved; "
+                        "'_href' links cells)",
+                        v->string);
     return copy_row_links(c, row, columns, o);
 }
 
@@ -497,7 +505,8 @@ static int phase_item(struct vctx *c, const cJSON *it, cJSON *arr, void *ud)
     int n = *(const int *)ud;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToArray(arr, o);
-    if (check_record(c, it, PHASE_FIELDS) != 0 || copy_int(c, it, "start", true, 2, n > 2 ? n : 2, o) ||
+    if (check_record(c, it, PHASE_FIELDS) != 0 ||
+        copy_int(c, it, "start", true, 2, n > 2 ? n : 2, o) ||
         copy_string(c, it, "label", false, o) || copy_int(c, it, "baseline", false, 1, n, o))
         return -1;
     const cJSON *prev = o->prev != o ? o->prev : NULL;
@@ -609,7 +618,8 @@ cJSON *report_doc_normalize(const cJSON *raw, char *err, size_t errlen)
     if (!raw || !is_record(raw))
         fail(&c, "must be a table (the report's run function returned %s)",
              raw ? type_of(raw) : "nothing");
-    else if (check_record(&c, raw, DOC_FIELDS) == 0 && copy_string(&c, raw, "title", true, doc) == 0 &&
+    else if (check_record(&c, raw, DOC_FIELDS) == 0 &&
+             copy_string(&c, raw, "title", true, doc) == 0 &&
              copy_string(&c, raw, "subtitle", false, doc) == 0 &&
              copy_list(&c, raw, "params", false, param_item, NULL, doc) == 0 &&
              copy_list(&c, raw, "figures", false, figure_item, NULL, doc) == 0 &&

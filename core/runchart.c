@@ -18,12 +18,18 @@
  * adapts Swed FS, Eisenhart C. Tables for testing randomness of grouping in a sequence of
  * alternatives. Ann Math Stat 1943;14:66-87. */
 static const unsigned char runs_table[][2] = {
-    /* 10 */ {3, 9},   {3, 10},  {3, 11},  {4, 11},  {4, 12},  {5, 12},  {5, 13},  {5, 13},
-    /* 18 */ {6, 14},  {6, 15},  {6, 16},  {7, 16},  {7, 17},  {7, 17},  {8, 18},  {8, 18},
-    /* 26 */ {9, 19},  {10, 19}, {10, 20}, {10, 20}, {11, 21}, {11, 22}, {11, 22}, {12, 23},
-    /* 34 */ {12, 23}, {13, 24}, {13, 24}, {13, 25}, {14, 26}, {14, 26}, {15, 27}, {15, 27},
-    /* 42 */ {16, 28}, {16, 28}, {17, 29}, {17, 30}, {17, 30}, {18, 31}, {18, 31}, {19, 32},
-    /* 50 */ {19, 32}, {20, 33}, {20, 33}, {21, 34}, {21, 35}, {22, 35}, {22, 36}, {23, 36},
+    /* 10 */ {3, 9},   {3, 10},  {3, 11},  {4, 11},
+    {4, 12},           {5, 12},  {5, 13},  {5, 13},
+    /* 18 */ {6, 14},  {6, 15},  {6, 16},  {7, 16},
+    {7, 17},           {7, 17},  {8, 18},  {8, 18},
+    /* 26 */ {9, 19},  {10, 19}, {10, 20}, {10, 20},
+    {11, 21},          {11, 22}, {11, 22}, {12, 23},
+    /* 34 */ {12, 23}, {13, 24}, {13, 24}, {13, 25},
+    {14, 26},          {14, 26}, {15, 27}, {15, 27},
+    /* 42 */ {16, 28}, {16, 28}, {17, 29}, {17, 30},
+    {17, 30},          {18, 31}, {18, 31}, {19, 32},
+    /* 50 */ {19, 32}, {20, 33}, {20, 33}, {21, 34},
+    {21, 35},          {22, 35}, {22, 36}, {23, 36},
     /* 58 */ {23, 37}, {24, 38}, {24, 38}};
 #define RUNS_TABLE_FIRST 10
 #define RUNS_TABLE_LAST (RUNS_TABLE_FIRST + (int)ARRAY_LEN(runs_table) - 1)
@@ -41,11 +47,16 @@ void runchart_options_default(struct rc_options *o)
 const char *runchart_rule_name(enum rc_rule rule)
 {
     switch (rule) {
-    case RC_SHIFT: return "shift";
-    case RC_TREND: return "trend";
-    case RC_RUNS_FEW: return "too few runs";
-    case RC_RUNS_MANY: return "too many runs";
-    case RC_ASTRONOMICAL: return "astronomical point";
+    case RC_SHIFT:
+        return "shift";
+    case RC_TREND:
+        return "trend";
+    case RC_RUNS_FEW:
+        return "too few runs";
+    case RC_RUNS_MANY:
+        return "too many runs";
+    case RC_ASTRONOMICAL:
+        return "astronomical point";
     }
     return "?";
 }
@@ -135,14 +146,14 @@ static void describe(struct rc_signal *s, const char *const *labels, const char 
     if (s->first == s->last)
         snprintf(s->text, sizeof s->text, "%s: %s at %s", runchart_rule_name(s->rule), what, from);
     else
-        snprintf(s->text, sizeof s->text, "%s: %s from %s to %s", runchart_rule_name(s->rule),
-                 what, from, to);
+        snprintf(s->text, sizeof s->text, "%s: %s from %s to %s", runchart_rule_name(s->rule), what,
+                 from, to);
 }
 
 /* Shifts and the run count: only points off the median take part, so a point on the median
  * neither extends nor ends a run. */
-static void find_shifts(const double *v, const char *const *labels, struct rc_result *r,
-                        size_t ph, const struct rc_options *o)
+static void find_shifts(const double *v, const char *const *labels, struct rc_result *r, size_t ph,
+                        const struct rc_options *o)
 {
     struct rc_phase *p = &r->phases[ph];
     int cur = 0, count = 0;
@@ -189,8 +200,8 @@ static void close_trend(const char *const *labels, struct rc_result *r, size_t p
 
 /* Trends: equal neighbouring values are skipped, so they neither add to nor break a trend; the
  * point where the direction turns ends one trend and starts the next. */
-static void find_trends(const double *v, const char *const *labels, struct rc_result *r,
-                        size_t ph, const struct rc_options *o)
+static void find_trends(const double *v, const char *const *labels, struct rc_result *r, size_t ph,
+                        const struct rc_options *o)
 {
     const struct rc_phase *p = &r->phases[ph];
     size_t prev = p->start, first = p->start, last = p->start;
@@ -221,7 +232,8 @@ static void check_runs(const char *const *labels, struct rc_result *r, size_t ph
     if (p->runs >= p->runs_lo && p->runs <= p->runs_hi)
         return;
     bool few = p->runs < p->runs_lo;
-    struct rc_signal *sg = add_signal(r, few ? RC_RUNS_FEW : RC_RUNS_MANY, ph, p->start, p->end - 1);
+    struct rc_signal *sg =
+        add_signal(r, few ? RC_RUNS_FEW : RC_RUNS_MANY, ph, p->start, p->end - 1);
     describe(sg, labels, "%d runs in %d useful observations (%s %d expected)", p->runs, p->useful,
              few ? "at least" : "at most", few ? p->runs_lo : p->runs_hi);
 }

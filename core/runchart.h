@@ -31,13 +31,13 @@ struct rc_phase_in {
 };
 
 struct rc_phase {
-    size_t start, end;     /* points [start, end) */
-    size_t baseline;       /* points that set the median */
+    size_t start, end; /* points [start, end) */
+    size_t baseline;   /* points that set the median */
     double median;
-    double sigma;          /* mean moving range of the baseline ÷ 1.128; 0 when not estimable */
-    int useful;            /* points not on the median */
-    int runs;              /* runs among the useful points */
-    int runs_lo, runs_hi;  /* fewer than lo or more than hi runs is a signal; 0 = not applied */
+    double sigma;         /* mean moving range of the baseline ÷ 1.128; 0 when not estimable */
+    int useful;           /* points not on the median */
+    int runs;             /* runs among the useful points */
+    int runs_lo, runs_hi; /* fewer than lo or more than hi runs is a signal; 0 = not applied */
 };
 
 struct rc_signal {
@@ -48,8 +48,8 @@ struct rc_signal {
 
 struct rc_result {
     size_t n;
-    double *center;   /* per point: the median of its phase */
-    unsigned *flags;  /* per point: RC_FLAG_* */
+    double *center;  /* per point: the median of its phase */
+    unsigned *flags; /* per point: RC_FLAG_* */
     struct rc_phase *phases;
     size_t nphases;
     struct rc_signal *signals;

@@ -1,7 +1,8 @@
 /* sixbb.report: what report code needs and is cheap in C. gaps{} reads the stored evaluation
  * for a date (or evaluates now), patients{} hands out the patients' fact tables, runchart{}
  * applies the run-chart rules. One evaluation context is opened on first use and kept for the
- * life of the host (freed by the Lua state's finalizer), because opening it loads the MED tables. */
+ * life of the host (freed by the Lua state's finalizer), because opening it loads the MED tables.
+ */
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,7 +294,8 @@ static int l_patients(lua_State *L)
     int rc = eval_each_patient(e, q.as_of, &q.f, q.all, collect_patient, &c, &r);
     eval_result_free(&r);
     if (rc != 0)
-        return luaL_error(L, "sixbb.report.patients: the evaluation failed (see the message above)");
+        return luaL_error(L,
+                          "sixbb.report.patients: the evaluation failed (see the message above)");
     lua_settop(L, c.list);
     return 1;
 }

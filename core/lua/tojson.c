@@ -146,7 +146,8 @@ static cJSON *convert(struct conv *c, int idx, int depth)
     }
     default: {
         char what[96];
-        snprintf(what, sizeof what, "is a %s; documents hold only strings, numbers, booleans and tables",
+        snprintf(what, sizeof what,
+                 "is a %s; documents hold only strings, numbers, booleans and tables",
                  luaL_typename(L, idx));
         fail(c, what);
         return NULL;

@@ -105,8 +105,8 @@ static void test_html_is_closed(void **state)
     (void)state;
     struct buf out = {0};
     render_to(RENDER_HTML, &out);
-    const char *forbidden[] = {"http:", "https:", "//", "src=", "<script", "@import", "url(",
-                               "<b>", "'quoted'", "<v2>"};
+    const char *forbidden[] = {"http:",   "https:", "//",  "src=",     "<script",
+                               "@import", "url(",   "<b>", "'quoted'", "<v2>"};
     for (size_t i = 0; i < ARRAY_LEN(forbidden); i++)
         if (strstr(out.data, forbidden[i]))
             fail_msg("the page contains '%s'", forbidden[i]);
@@ -125,9 +125,10 @@ static void test_cell_formats(void **state)
     struct {
         double v;
         const char *format, *want;
-    } cases[] = {{0.0875, "percent", "8.8%"}, {0.5, "percent", "50.0%"}, {92.45, "med", "92.5"},
-                 {90, "med", "90.0"},         {2.5, "integer", "3"},     {1.25, "number", "1.25"},
-                 {3, "number", "3"},          {0.333333, "number", "0.33"}, {-0.04, "med", "0.0"}};
+    } cases[] = {
+        {0.0875, "percent", "8.8%"}, {0.5, "percent", "50.0%"},    {92.45, "med", "92.5"},
+        {90, "med", "90.0"},         {2.5, "integer", "3"},        {1.25, "number", "1.25"},
+        {3, "number", "3"},          {0.333333, "number", "0.33"}, {-0.04, "med", "0.0"}};
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         struct buf b = {0};
         buf_puts(&b, "");
@@ -153,32 +154,44 @@ static void expect_error(const char *json, const char *want)
     cJSON_Delete(raw);
 }
 
-#define TABLE(rows) "{\"title\":\"t\",\"sections\":[{\"title\":\"s\",\"blocks\":[{\"type\":\"text\",\"text\":\"x\"},{\"type\":\"table\",\"columns\":[{\"key\":\"a\"}],\"rows\":" rows "}]}]}"
+#define TABLE(rows)                                                                                \
+    "{\"title\":\"t\",\"sections\":[{\"title\":\"s\",\"blocks\":[{\"type\":\"text\",\"text\":"     \
+    "\"x\"},{\"type\":\"table\",\"columns\":[{\"key\":\"a\"}],\"rows\":" rows "}]}]}"
 
 static void test_validation_messages(void **state)
 {
     (void)state;
     expect_error("[1]", "the document must be a table");
     expect_error("{}", "title is required (a string)");
-    expect_error("{\"title\":\"t\",\"subtitel\":\"x\"}", "unknown field 'subtitel' (did you mean 'subtitle'?)");
+    expect_error("{\"title\":\"t\",\"subtitel\":\"x\"}",
+                 "unknown field 'subtitel' (did you mean 'subtitle'?)");
     expect_error(TABLE("[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":4},\"oops\"]"),
                  "sections[1].blocks[2].rows[5] must be a table, got string");
-    expect_error(TABLE("[{\"a\":{\"x\":1}}]"), "sections[1].blocks[2].rows[1].a must be a string, a number or a boolean");
+    expect_error(TABLE("[{\"a\":{\"x\":1}}]"),
+                 "sections[1].blocks[2].rows[1].a must be a string, a number or a boolean");
     expect_error(TABLE("[{\"a\":1,\"_href\":{\"a\":\"https://example.org\"}}]"),
                  "rows[1]._href.a 'https://example.org' must be an in-page link");
     expect_error(TABLE("[{\"a\":1,\"_href\":{\"a\":\"#nowhere\"}}]"),
                  "rows[1]._href.a '#nowhere' names no section or table id");
-    expect_error(TABLE("[{\"a\":1,\"_href\":{\"b\":\"#x\"}}]"), "links 'b', which is not a column key");
-    expect_error("{\"title\":\"t\",\"sections\":[{\"title\":\"s\",\"blocks\":[{\"type\":\"tabel\"}]}]}",
-                 "sections[1].blocks[1].type must be one of table, chart, text, list, got 'tabel'");
-    expect_error("{\"title\":\"t\",\"sections\":[{\"id\":\"a\",\"title\":\"s\"},{\"id\":\"a\",\"title\":\"s\"}]}",
+    expect_error(TABLE("[{\"a\":1,\"_href\":{\"b\":\"#x\"}}]"),
+                 "links 'b', which is not a column key");
+    expect_error(
+        "{\"title\":\"t\",\"sections\":[{\"title\":\"s\",\"blocks\":[{\"type\":\"tabel\"}]}]}",
+        "sections[1].blocks[1].type must be one of table, chart, text, list, got 'tabel'");
+    expect_error("{\"title\":\"t\",\"sections\":[{\"id\":\"a\",\"title\":\"s\"},{\"id\":\"a\","
+                 "\"title\":\"s\"}]}",
                  "sections[2].id 'a' is used twice");
-    expect_error("{\"title\":\"t\",\"sections\":[{\"id\":\"1x\",\"title\":\"s\"}]}", "must start with a letter");
+    expect_error("{\"title\":\"t\",\"sections\":[{\"id\":\"1x\",\"title\":\"s\"}]}",
+                 "must start with a letter");
     expect_error("{\"title\":\"t\",\"sections\":[{\"title\":\"s\",\"page_break\":\"yes\"}]}",
                  "sections[1].page_break must be true or false, got string");
-    expect_error("{\"title\":\"t\",\"sections\":[{\"title\":\"s\",\"blocks\":[{\"type\":\"table\",\"columns\":[{\"key\":\"a\",\"format\":\"pct\"}],\"rows\":[]}]}]}",
-                 "columns[1].format must be one of text, number, integer, percent, date, med, got 'pct'");
-    const char *chart = "{\"title\":\"t\",\"sections\":[{\"title\":\"s\",\"blocks\":[{\"type\":\"chart\",\"kind\":\"%s\",\"points\":[{\"label\":\"a\",\"value\":1},{\"label\":\"b\",\"value\":2}]%s}]}]}";
+    expect_error(
+        "{\"title\":\"t\",\"sections\":[{\"title\":\"s\",\"blocks\":[{\"type\":\"table\","
+        "\"columns\":[{\"key\":\"a\",\"format\":\"pct\"}],\"rows\":[]}]}]}",
+        "columns[1].format must be one of text, number, integer, percent, date, med, got 'pct'");
+    const char *chart =
+        "{\"title\":\"t\",\"sections\":[{\"title\":\"s\",\"blocks\":[{\"type\":\"chart\",\"kind\":"
+        "\"%s\",\"points\":[{\"label\":\"a\",\"value\":1},{\"label\":\"b\",\"value\":2}]%s}]}]}";
     char buf[600];
     snprintf(buf, sizeof buf, chart, "run", ",\"baseline\":3");
     expect_error(buf, "sections[1].blocks[1].baseline must be between 1 and 2, got 3");
@@ -228,9 +241,9 @@ static void test_format_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_golden_text),     cmocka_unit_test(test_golden_csv),
-        cmocka_unit_test(test_golden_json),     cmocka_unit_test(test_golden_html),
-        cmocka_unit_test(test_html_is_closed),  cmocka_unit_test(test_cell_formats),
+        cmocka_unit_test(test_golden_text),         cmocka_unit_test(test_golden_csv),
+        cmocka_unit_test(test_golden_json),         cmocka_unit_test(test_golden_html),
+        cmocka_unit_test(test_html_is_closed),      cmocka_unit_test(test_cell_formats),
         cmocka_unit_test(test_validation_messages), cmocka_unit_test(test_csv_without_table),
         cmocka_unit_test(test_format_names),
     };

@@ -226,12 +226,14 @@ static void test_astronomical_threshold(void **state)
     struct rc_options o = opts();
     o.astro_sigmas = 0;
     char err[64];
-    assert_int_equal(runchart_analyze(v, NULL, ARRAY_LEN(v), NULL, 0, 10, &o, &r, err, sizeof err), 0);
+    assert_int_equal(runchart_analyze(v, NULL, ARRAY_LEN(v), NULL, 0, 10, &o, &r, err, sizeof err),
+                     0);
     assert_int_equal(count_rule(&r, RC_ASTRONOMICAL), 0);
     runchart_free(&r);
 
     o.astro_sigmas = 5; /* 5 sigma is about 4.4: 14 is within it */
-    assert_int_equal(runchart_analyze(v, NULL, ARRAY_LEN(v), NULL, 0, 10, &o, &r, err, sizeof err), 0);
+    assert_int_equal(runchart_analyze(v, NULL, ARRAY_LEN(v), NULL, 0, 10, &o, &r, err, sizeof err),
+                     0);
     assert_int_equal(count_rule(&r, RC_ASTRONOMICAL), 0);
     runchart_free(&r);
 }
