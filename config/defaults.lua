@@ -54,6 +54,12 @@ return {
     columns = {},
   },
 
+  -- Run charts in reports. baseline: how many points set a chart's first median when the chart
+  -- does not say (0 = every point). A point further from the median than astronomical_sigmas
+  -- times sigma (estimated as the mean moving range / 1.128) is flagged as astronomical; 0 turns
+  -- that rule off. shift_points and trend_points are the run lengths that make a shift or trend.
+  runchart = { baseline = 0, astronomical_sigmas = 3, shift_points = 6, trend_points = 5 },
+
   -- Plugin ids to leave unloaded.
   disabled_plugins = {},
 

@@ -1,20 +1,27 @@
 /* sixbb demo [DIR]: builds a complete demo site from scratch and walks through what sixbb does
  * with it. Each step calls the same command a person would type, so the demo exercises the
  * real paths. */
+#include <fcntl.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "util.h"
 
 static const char demo_usage[] =
-    "usage: sixbb demo [--force] [DIR]\n"
+    "usage: sixbb demo [--force] [--patients N] [--seed S] [DIR]\n"
     "\n"
-    "Creates a demo site in DIR (default: sixbb-demo) and shows what sixbb does with it. The\n"
-    "demo's data is synthetic; no real patient appears anywhere.\n"
+    "Creates a demo site in DIR (default: sixbb-demo) and shows what sixbb does with it: it\n"
+    "generates a synthetic organisation's extracts, imports them, evaluates every patient for\n"
+    "care gaps as of today, explains one patient's gaps, and lists a clinic's milestones with\n"
+    "live evidence. The demo's data is synthetic; no real patient appears anywhere.\n"
     "\n"
-    "  --force   replace DIR if it holds an earlier demo site (never a real site)\n";
+    "  --force        replace DIR if it holds an earlier demo site (never a real site)\n"
+    "  --patients N   size of the synthetic organisation (default 2000)\n"
+    "  --seed S       seed of the generator (default 42)\n";
 
 #define DEMO_MARKER ".sixbb-demo"
 
@@ -33,6 +40,61 @@ static int step(const char *title, cmd_fn fn, struct cli *cli, int argc, char **
     if (rc != EXIT_OK)
         fprintf(stderr, "sixbb demo: step '%s' failed\n", title);
     return rc;
+}
+
+/* Runs a step with its standard output going to a file, for output too long to read here. */
+static int step_to_file(const char *title, cmd_fn fn, struct cli *cli, int argc, char **argv,
+                        const char *path)
+{
+    printf("\n== %s\n$ sixbb -C %s", title, cli->site_flag);
+    for (int i = 0; i < argc; i++)
+        printf(" %s", argv[i]);
+    printf(" > %s\n", path);
+    fflush(stdout);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0)
+        return cli_fail("cannot write %s", path);
+    int saved = dup(STDOUT_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    close(fd);
+    int rc = fn(cli, argc, argv);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    return rc;
+}
+
+/* The first lines of a file, as a preview. */
+static void head(const char *path, int lines)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[1024];
+    for (int i = 0; i < lines && fgets(line, sizeof line, f); i++)
+        fputs(line, stdout);
+    fclose(f);
+}
+
+/* A patient worth explaining: one with a high-dose gap, else any patient with a gap. */
+static char *pick_patient(const char *dir)
+{
+    char *db = path_join(dir, "sixbb.db");
+    sqlite3 *h = NULL;
+    char *out = NULL;
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st = NULL;
+        sqlite3_prepare_v2(h,
+                           "SELECT patient_id FROM check_results WHERE patient_id IS NOT NULL "
+                           "ORDER BY check_id = 'high-dose' DESC, patient_id LIMIT 1",
+                           -1, &st, NULL);
+        if (st && sqlite3_step(st) == SQLITE_ROW)
+            out = xstrdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(h);
+    free(db);
+    return out;
 }
 
 static int prepare_dir(const char *dir, bool force)
@@ -60,7 +122,11 @@ static int prepare_dir(const char *dir, bool force)
 int cmd_demo(struct cli *cli, int argc, char **argv)
 {
     bool force = false;
-    const struct opt opts[] = {{"force", 'f', OPT_FLAG, &force}, {NULL, 0, 0, NULL}};
+    const char *patients = "2000", *seed = "42";
+    const struct opt opts[] = {{"force", 'f', OPT_FLAG, &force},
+                               {"patients", 0, OPT_VALUE, &patients},
+                               {"seed", 0, OPT_VALUE, &seed},
+                               {NULL, 0, 0, NULL}};
     char **pos = NULL;
     int npos = 0;
     int rc = cli_parse(argc, argv, opts, demo_usage, &pos, &npos);
@@ -85,11 +151,46 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
     free(marker);
 
     struct cli site = {.site_flag = dir};
+    char *extracts = path_join(dir, "extracts");
+    char *gaps = path_join(dir, "out/care-gaps.txt");
+    char *synth_argv[] = {"synth", "--out", extracts, "--patients", (char *)patients,
+                          "--seed", (char *)seed, NULL};
+    char *import_argv[] = {"import", extracts, NULL};
     char *plugins_argv[] = {"plugins", NULL};
-    rc = step("The building-block plugins", cmd_plugins, &site, 1, plugins_argv);
-    free(site.site_dir);
+    char *check_argv[] = {"check", NULL};
+    rc = step("Generate a synthetic organisation's extracts", cmd_synth, &site, 7, synth_argv);
     if (rc == EXIT_OK)
-        printf("\nThe demo site is in %s.\n", dir);
+        rc = step("Import them (all-or-nothing; run it twice and nothing changes)", cmd_import,
+                  &site, 2, import_argv);
+    if (rc == EXIT_OK)
+        rc = step("The building-block plugins", cmd_plugins, &site, 1, plugins_argv);
+    if (rc == EXIT_OK)
+        rc = step_to_file("Evaluate every patient for care gaps as of today", cmd_check, &site, 1,
+                          check_argv, gaps);
+    if (rc == EXIT_OK) {
+        head(gaps, 14);
+        printf("...\n(the whole list is in %s)\n", gaps);
+        char *patient = pick_patient(dir);
+        if (patient) {
+            char *explain_argv[] = {"check", "--explain", patient, NULL};
+            rc = step("Why does this patient have these gaps?", cmd_check, &site, 3, explain_argv);
+            free(patient);
+        }
+    }
+    if (rc == EXIT_OK) {
+        char *ms_argv[] = {"milestones", "--site", "S01", NULL};
+        rc = step("A clinic's milestones, with live evidence from the data", cmd_milestones,
+                  &site, 3, ms_argv);
+    }
+    free(site.site_dir);
+    if (rc == EXIT_OK) {
+        printf("\nThe demo site is in %s. Try:\n", dir);
+        printf("  sixbb -C %s check --clinician C0001\n", dir);
+        printf("  sixbb -C %s med \"oxycodone 10 mg tablet\" --qty 120 --days 30\n", dir);
+        printf("  sixbb -C %s jobs\n", dir);
+    }
+    free(extracts);
+    free(gaps);
     free(pos);
     return rc;
 }

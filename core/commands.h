@@ -18,6 +18,8 @@ int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_milestones(struct cli *cli, int argc, char **argv);
 int cmd_synth(struct cli *cli, int argc, char **argv);
 int cmd_med(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
+int cmd_reports(struct cli *cli, int argc, char **argv);
 /* The conversion standard `sixbb med` uses: the --standard option when given, else the
  * $SIXBB_MED_STANDARD environment variable, else cdc2022. The site layer extends this with the
  * standard a site's configuration names. */

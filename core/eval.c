@@ -46,6 +46,10 @@ struct eval {
     size_t nproducts, capproducts;
     struct med_timeline *tl;
     struct buf keybuf;
+    /* Set only during eval_each_patient: visit patients instead of running checks. */
+    eval_patient_fn visit;
+    void *visit_ud;
+    bool visit_all;
 };
 
 /* ------------------------------------------------------------------ set-up */
@@ -907,6 +911,15 @@ static void consume(struct eval *e, const struct patient_rows *pr, const struct 
             tally_add(by_clin, pr->clinician);
         tally_add(by_site, pr->site);
     }
+    if (e->visit) {
+        if (e->visit_all || (f.ltot && !f.excluded)) {
+            int base = lua_gettop(L);
+            facts_push(L, &e->rules, pr, &f, as_of);
+            e->visit(e, e->visit_ud);
+            lua_settop(L, base);
+        }
+        return;
+    }
     bool any = explain != NULL;
     for (size_t i = 0; !any && i < e->nchecks; i++)
         any = e->checks[i].level == LEVEL_PATIENT && check_selected(&e->checks[i], flt) &&
@@ -1285,7 +1298,7 @@ int eval_run(struct eval *e, day_t as_of, const struct eval_filter *flt, struct 
         rows_free(&pr);
     }
     reader_close(&rd);
-    if (rc == 0) {
+    if (rc == 0 && !e->visit) {
         clinician_checks(e, as_of, flt, r, &by_clin);
         site_checks(e, as_of, flt, r, &by_site);
     }
@@ -1296,6 +1309,23 @@ int eval_run(struct eval *e, day_t as_of, const struct eval_filter *flt, struct 
             host_log("error", "plugin '%s', %s failed %d times in all", e->checks[i].plugin,
                      e->checks[i].hook, e->checks[i].errors);
     return rc;
+}
+
+int eval_each_patient(struct eval *e, day_t as_of, const struct eval_filter *f, bool all,
+                      eval_patient_fn fn, void *ud, struct eval_result *r)
+{
+    e->visit = fn;
+    e->visit_ud = ud;
+    e->visit_all = all;
+    int rc = eval_run(e, as_of, f, r, NULL);
+    e->visit = NULL;
+    e->visit_ud = NULL;
+    return rc;
+}
+
+struct host *eval_host(struct eval *e)
+{
+    return e->h;
 }
 
 int eval_store(struct eval *e, const struct eval_result *r)

@@ -51,6 +51,15 @@ struct med_db *eval_med_db(struct eval *e);
  * check's outcome for that patient to explain. Returns 0, or -1 after printing why. */
 int eval_run(struct eval *e, day_t as_of, const struct eval_filter *f, struct eval_result *r,
              FILE *explain);
+/* Calls fn once per patient matching the filter, with the patient's facts table (docs/facts.md)
+ * on top of the host's Lua stack; fn must leave the stack as it found it. Only patients on LtOT
+ * and not excluded, unless all is set. Runs no checks. Counts go to r as in eval_run (free it
+ * with eval_result_free). Returns 0, or -1 after printing why. */
+typedef void (*eval_patient_fn)(struct eval *e, void *ud);
+int eval_each_patient(struct eval *e, day_t as_of, const struct eval_filter *f, bool all,
+                      eval_patient_fn fn, void *ud, struct eval_result *r);
+/* The host the evaluation runs checks in. */
+struct host *eval_host(struct eval *e);
 /* Replaces the stored results for r->as_of (one transaction). Only for unfiltered runs. */
 int eval_store(struct eval *e, const struct eval_result *r);
 void eval_result_free(struct eval_result *r);

@@ -20,6 +20,8 @@ static const struct command commands[] = {
     {"record", cmd_record, "record an event, assessment, appointment or diagnosis"},
     {"med", cmd_med, "compute morphine-equivalent dose"},
     {"check", cmd_check, "evaluate patients and list care gaps"},
+    {"report", cmd_report, "produce a report as text, CSV, JSON or printable HTML"},
+    {"reports", cmd_reports, "list the reports plugins registered"},
     {"milestones", cmd_milestones, "the program's milestones: status, evidence, local ones"},
     {"plugins", cmd_plugins, "list plugins, what they registered, and load errors"},
     {"jobs", cmd_jobs, "scheduled jobs: list them, run one, see when a schedule fires"},

@@ -8,6 +8,7 @@
 #include "util.h"
 
 int luaopen_sixbb_query(lua_State *L);
+int luaopen_sixbb_report(lua_State *L);
 
 struct host *site_host_new(struct store *store, const char *site_dir, bool quiet)
 {
@@ -28,6 +29,7 @@ struct host *site_host_new_with(struct store *store, const char *site_dir, bool 
     host_api_add(h, "med", luaopen_sixbb_med_lazy);
     if (prepare)
         prepare(h, arg);
+    host_api_add(h, "report", luaopen_sixbb_report);
     char *defaults = path_join(paths_data_dir("config"), "defaults.lua");
     char *site_cfg = site_dir ? path_join(site_dir, "sixbb.lua") : NULL;
     int rc = host_load_config(h, defaults, site_cfg);

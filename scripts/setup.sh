@@ -10,6 +10,7 @@ packages=(
   build-essential cmake pkg-config git
   liblua5.4-dev libsqlite3-dev sqlite3 libuv1-dev libcsv-dev libcjson-dev
   libcmocka-dev tzdata jq clang libclang-rt-14-dev
+  libxml2-utils chromium
 )
 
 missing=()

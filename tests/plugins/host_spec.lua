@@ -20,14 +20,13 @@ describe("sixbb.date", function()
 end)
 
 describe("plugins", function()
-  it("lists the six building blocks", function()
+  it("lists the six building blocks and the reports plugin", function()
     local ids = {}
     for _, p in ipairs(sixbb.plugins()) do
       if p.status == "loaded" then ids[#ids + 1] = p.id end
     end
     table.sort(ids)
-    -- the six building blocks, plus the program plugin with the reminder jobs
-    assert.same({ "complex", "leadership", "measuring", "policies", "program", "tracking", "visits" }, ids)
+    assert.same({ "complex", "leadership", "measuring", "policies", "program", "reports", "tracking", "visits" }, ids)
   end)
   it("keeps the API read-only", function()
     assert.error(function() sixbb.version = "x" end, "read%-only")

@@ -1,0 +1,477 @@
+/* sixbb.report: what report code needs and is cheap in C. gaps{} reads the stored evaluation
+ * for a date (or evaluates now), patients{} hands out the patients' fact tables, runchart{}
+ * applies the run-chart rules. One evaluation context is opened on first use and kept for the
+ * life of the host (freed by the Lua state's finalizer), because opening it loads the MED tables.
+ */
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+#include "host.h"
+#include "report.h"
+#include "runchart.h"
+#include "store.h"
+#include "util.h"
+
+static const char EVAL_KEY = 0;
+
+static int eval_gc(lua_State *L)
+{
+    struct eval **pe = lua_touserdata(L, 1);
+    if (*pe)
+        eval_free(*pe);
+    *pe = NULL;
+    return 0;
+}
+
+/* The host's evaluation context, opened on first use. */
+static struct eval *shared_eval(lua_State *L)
+{
+    struct host *h = host_from_lua(L);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &EVAL_KEY) == LUA_TUSERDATA) {
+        struct eval *e = *(struct eval **)lua_touserdata(L, -1);
+        lua_pop(L, 1);
+        return e;
+    }
+    lua_pop(L, 1);
+    if (!h->store)
+        luaL_error(L, "sixbb.report needs a site (no site database is open)");
+    struct eval **pe = lua_newuserdatauv(L, sizeof *pe, 0);
+    *pe = NULL;
+    lua_newtable(L);
+    lua_pushcfunction(L, eval_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    *pe = eval_new(h, h->store);
+    if (!*pe)
+        luaL_error(L, "sixbb.report: cannot prepare the evaluation (see the message above)");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &EVAL_KEY);
+    return *pe;
+}
+
+/* ------------------------------------------------------------------ options */
+
+struct query {
+    day_t as_of;
+    struct eval_filter f;
+    bool all;
+};
+
+static const char *opt_str(lua_State *L, const char *name)
+{
+    lua_getfield(L, 1, name);
+    if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "option '%s' must be a string, got %s", name, luaL_typename(L, -1));
+    const char *s = lua_tostring(L, -1);
+    lua_pop(L, 1); /* the string stays alive: the options table still holds it */
+    return s;
+}
+
+static void read_query(lua_State *L, struct query *q, const char *const *allowed)
+{
+    memset(q, 0, sizeof *q);
+    if (lua_isnoneornil(L, 1)) {
+        lua_settop(L, 0);
+        lua_newtable(L);
+    }
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pop(L, 1);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?";
+        bool ok = false;
+        for (size_t i = 0; allowed[i]; i++)
+            ok = ok || strcmp(allowed[i], k) == 0;
+        if (!ok)
+            luaL_error(L, "unknown option '%s'", k);
+    }
+    const char *as_of = opt_str(L, "as_of");
+    if (as_of && date_parse(as_of, strlen(as_of), &q->as_of) != 0)
+        luaL_error(L, "option 'as_of' must be a date (YYYY-MM-DD), got '%s'", as_of);
+    if (!as_of)
+        q->as_of = date_today(host_config_string(host_from_lua(L), "timezone"));
+    q->f.site = opt_str(L, "site");
+    q->f.clinician = opt_str(L, "clinician");
+    q->f.patient = opt_str(L, "patient");
+    lua_getfield(L, 1, "all");
+    q->all = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+}
+
+/* ------------------------------------------------------------------ gaps */
+
+static void set_s(lua_State *L, const char *k, const char *v)
+{
+    if (!v)
+        return;
+    lua_pushstring(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static int cmp_null_last(const char *a, const char *b)
+{
+    if (!a || !b)
+        return (a == NULL) - (b == NULL);
+    return strcmp(a, b);
+}
+
+/* Same order as `sixbb check`: level, clinician (or site), patient, check. */
+static int cmp_gap(const void *x, const void *y)
+{
+    const struct gap *a = x, *b = y;
+    if (a->level != b->level)
+        return (int)a->level - (int)b->level;
+    int c = cmp_null_last(a->level == LEVEL_SITE ? a->site : a->clinician,
+                          b->level == LEVEL_SITE ? b->site : b->clinician);
+    if (c || (c = cmp_null_last(a->patient, b->patient)))
+        return c;
+    return strcmp(a->check, b->check);
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? xstrdup((const char *)s) : NULL;
+}
+
+/* Loads the stored results of a whole-population evaluation for the date, if there was one. */
+static bool load_stored(struct store *s, const struct query *q, struct eval_result *r)
+{
+    char d[16];
+    date_format(q->as_of, d);
+    sqlite3_stmt *ev = store_prepare(s, "SELECT patients_evaluated, ltot, excluded FROM "
+                                        "evaluations WHERE as_of = ?1");
+    if (!ev)
+        return false;
+    sqlite3_bind_text(ev, 1, d, -1, SQLITE_TRANSIENT);
+    bool found = sqlite3_step(ev) == SQLITE_ROW;
+    if (found) {
+        r->patients = sqlite3_column_int(ev, 0);
+        r->ltot = sqlite3_column_int(ev, 1);
+        r->excluded = sqlite3_column_int(ev, 2);
+    }
+    sqlite3_reset(ev);
+    if (!found)
+        return false;
+    sqlite3_stmt *st = store_prepare(
+        s, "SELECT check_id, patient_id, clinician_id, site_id, severity, due, detail FROM "
+           "check_results WHERE as_of = ?1 AND (?2 IS NULL OR site_id = ?2) AND (?3 IS NULL OR "
+           "clinician_id = ?3) AND (?4 IS NULL OR patient_id = ?4)");
+    sqlite3_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
+    const char *binds[] = {q->f.site, q->f.clinician, q->f.patient};
+    for (int i = 0; i < 3; i++)
+        if (binds[i])
+            sqlite3_bind_text(st, i + 2, binds[i], -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (r->ngaps == r->capgaps) {
+            r->capgaps = r->capgaps ? r->capgaps * 2 : 64;
+            r->gaps = xrealloc(r->gaps, r->capgaps * sizeof *r->gaps);
+        }
+        struct gap *g = &r->gaps[r->ngaps++];
+        g->check = col_dup(st, 0);
+        g->plugin = NULL;
+        g->patient = col_dup(st, 1);
+        g->clinician = col_dup(st, 2);
+        g->site = col_dup(st, 3);
+        g->severity = col_dup(st, 4);
+        const char *due = (const char *)sqlite3_column_text(st, 5);
+        if (!due || date_parse(due, strlen(due), &g->due) != 0)
+            g->due = DATE_NONE;
+        g->detail = col_dup(st, 6);
+        g->level = g->patient ? LEVEL_PATIENT : g->clinician ? LEVEL_CLINICIAN : LEVEL_SITE;
+    }
+    sqlite3_reset(st);
+    return true;
+}
+
+static const char *const level_names[] = {"patient", "clinician", "site"};
+
+/* Pushes one gap; plugins of stored rows come from the check registry at map_idx. */
+static void push_gap(lua_State *L, const struct gap *g, int map_idx)
+{
+    char d[16];
+    lua_createtable(L, 0, 9);
+    set_s(L, "check", g->check);
+    if (g->plugin && *g->plugin) {
+        set_s(L, "plugin", g->plugin);
+    } else {
+        lua_getfield(L, map_idx, g->check ? g->check : "");
+        lua_setfield(L, -2, "plugin");
+    }
+    set_s(L, "level", level_names[g->level]);
+    set_s(L, "patient", g->patient);
+    set_s(L, "clinician", g->clinician);
+    set_s(L, "site", g->site);
+    set_s(L, "severity", g->severity);
+    set_s(L, "due", g->due == DATE_NONE ? NULL : date_format(g->due, d));
+    set_s(L, "detail", g->detail);
+}
+
+/* check id -> plugin id, for stored rows. */
+static void push_check_owners(struct host *h)
+{
+    lua_State *L = h->L;
+    lua_newtable(L);
+    host_push_registry(h, REG_CHECKS);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, i);
+        lua_getfield(L, -1, "id");
+        lua_getfield(L, -2, "plugin");
+        lua_rawset(L, -5);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* sixbb.report.gaps{ as_of=, site=, clinician=, patient= } -> gaps, summary */
+static int l_gaps(lua_State *L)
+{
+    static const char *const allowed[] = {"as_of", "site", "clinician", "patient", NULL};
+    struct query q;
+    read_query(L, &q, allowed);
+    struct host *h = host_from_lua(L);
+    if (!h->store)
+        return luaL_error(L, "sixbb.report needs a site (no site database is open)");
+    struct eval_result r;
+    memset(&r, 0, sizeof r);
+    r.as_of = q.as_of;
+    bool stored = load_stored(h->store, &q, &r);
+    if (!stored && eval_run(shared_eval(L), q.as_of, &q.f, &r, NULL) != 0) {
+        eval_result_free(&r);
+        return luaL_error(L, "sixbb.report.gaps: the evaluation failed (see the message above)");
+    }
+    if (r.ngaps)
+        qsort(r.gaps, r.ngaps, sizeof *r.gaps, cmp_gap);
+    push_check_owners(h);
+    int owners = lua_gettop(L);
+    lua_createtable(L, (int)r.ngaps, 0);
+    for (size_t i = 0; i < r.ngaps; i++) {
+        push_gap(L, &r.gaps[i], owners);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    char d[16];
+    lua_createtable(L, 0, 6);
+    set_s(L, "as_of", date_format(q.as_of, d));
+    set_s(L, "source", stored ? "stored" : "evaluated");
+    lua_pushinteger(L, r.patients);
+    lua_setfield(L, -2, "patients");
+    lua_pushinteger(L, r.ltot);
+    lua_setfield(L, -2, "ltot");
+    lua_pushinteger(L, r.excluded);
+    lua_setfield(L, -2, "excluded");
+    eval_result_free(&r);
+    return 2;
+}
+
+/* ------------------------------------------------------------------ patients */
+
+struct collect {
+    lua_State *L;
+    int list;
+    lua_Integer n;
+};
+
+static void collect_patient(struct eval *e, void *ud)
+{
+    (void)e;
+    struct collect *c = ud;
+    lua_pushvalue(c->L, -1);
+    lua_rawseti(c->L, c->list, ++c->n);
+}
+
+/* sixbb.report.patients{ as_of=, site=, clinician=, patient=, all= } -> list of fact tables */
+static int l_patients(lua_State *L)
+{
+    static const char *const allowed[] = {"as_of", "site", "clinician", "patient", "all", NULL};
+    struct query q;
+    read_query(L, &q, allowed);
+    struct eval *e = shared_eval(L);
+    lua_newtable(L);
+    struct collect c = {L, lua_gettop(L), 0};
+    struct eval_result r;
+    int rc = eval_each_patient(e, q.as_of, &q.f, q.all, collect_patient, &c, &r);
+    eval_result_free(&r);
+    if (rc != 0)
+        return luaL_error(L,
+                          "sixbb.report.patients: the evaluation failed (see the message above)");
+    lua_settop(L, c.list);
+    return 1;
+}
+
+/* ------------------------------------------------------------------ runchart */
+
+static double opt_num(lua_State *L, const char *name, double dflt)
+{
+    lua_getfield(L, 1, name);
+    double v = lua_isnil(L, -1) ? dflt : lua_tonumber(L, -1);
+    if (!lua_isnil(L, -1) && !lua_isnumber(L, -1))
+        luaL_error(L, "option '%s' must be a number", name);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Reads points and phases into C arrays; on a bad entry writes err and returns -1 with nothing
+ * left allocated, so the caller can raise the error safely. */
+static int read_series(lua_State *L, double **values, const char ***labels, size_t *n,
+                       struct rc_phase_in **phases, size_t *nph, char *err, size_t errlen)
+{
+    *values = NULL;
+    *labels = NULL;
+    *phases = NULL;
+    if (lua_getfield(L, 1, "points") != LUA_TTABLE) {
+        snprintf(err, errlen, "option 'points' must be a list of { label = ..., value = ... }");
+        return -1;
+    }
+    int pts = lua_gettop(L);
+    *n = lua_rawlen(L, pts);
+    *values = xcalloc(*n ? *n : 1, sizeof **values);
+    *labels = xcalloc(*n ? *n : 1, sizeof **labels);
+    for (size_t i = 0; i < *n; i++) {
+        lua_rawgeti(L, pts, (lua_Integer)i + 1);
+        lua_getfield(L, -1, "value");
+        lua_getfield(L, -2, "label");
+        if (!lua_istable(L, -3) || !lua_isnumber(L, -2) || lua_type(L, -1) != LUA_TSTRING) {
+            snprintf(err, errlen, "points[%zu] must be { label = string, value = number }", i + 1);
+            goto fail;
+        }
+        (*values)[i] = lua_tonumber(L, -2);
+        (*labels)[i] = lua_tostring(L, -1); /* kept alive by the points table */
+        lua_pop(L, 3);
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "phases");
+    *nph = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+    *phases = xcalloc(*nph ? *nph : 1, sizeof **phases);
+    for (size_t k = 0; k < *nph; k++) {
+        lua_rawgeti(L, -1, (lua_Integer)k + 1);
+        lua_getfield(L, -1, "start");
+        lua_getfield(L, -2, "baseline");
+        lua_Integer start = lua_tointeger(L, -2), base = lua_tointeger(L, -1);
+        if (start < 2 || base < 0) {
+            snprintf(err, errlen, "phases[%zu].start must be a point number of 2 or more", k + 1);
+            goto fail;
+        }
+        (*phases)[k].start = (size_t)start - 1;
+        (*phases)[k].baseline = (size_t)base;
+        lua_pop(L, 3);
+    }
+    lua_pop(L, 1);
+    return 0;
+fail:
+    free(*values);
+    free(*labels);
+    free(*phases);
+    *values = NULL;
+    *labels = NULL;
+    *phases = NULL;
+    return -1;
+}
+
+static void set_i(lua_State *L, const char *k, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_n(lua_State *L, const char *k, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_b(lua_State *L, const char *k, bool v)
+{
+    lua_pushboolean(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void push_analysis(lua_State *L, const struct rc_result *r, const double *v,
+                          const char *const *labels)
+{
+    lua_createtable(L, 0, 3);
+    lua_createtable(L, (int)r->nphases, 0);
+    for (size_t k = 0; k < r->nphases; k++) {
+        const struct rc_phase *p = &r->phases[k];
+        lua_createtable(L, 0, 9);
+        set_i(L, "start", (lua_Integer)p->start + 1);
+        set_i(L, "last", (lua_Integer)p->end);
+        set_i(L, "baseline", (lua_Integer)p->baseline);
+        set_n(L, "median", p->median);
+        set_n(L, "sigma", p->sigma);
+        set_i(L, "useful", p->useful);
+        set_i(L, "runs", p->runs);
+        if (p->runs_lo) {
+            set_i(L, "runs_min", p->runs_lo);
+            set_i(L, "runs_max", p->runs_hi);
+        }
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "phases");
+    lua_createtable(L, (int)r->n, 0);
+    for (size_t i = 0; i < r->n; i++) {
+        lua_createtable(L, 0, 7);
+        set_s(L, "label", labels[i]);
+        set_n(L, "value", v[i]);
+        set_n(L, "median", r->center[i]);
+        set_b(L, "shift", r->flags[i] & RC_FLAG_SHIFT);
+        set_b(L, "trend", r->flags[i] & RC_FLAG_TREND);
+        set_b(L, "astronomical", r->flags[i] & RC_FLAG_ASTRONOMICAL);
+        set_b(L, "on_median", r->flags[i] & RC_FLAG_ON_MEDIAN);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "points");
+    lua_createtable(L, (int)r->nsignals, 0);
+    for (size_t k = 0; k < r->nsignals; k++) {
+        const struct rc_signal *s = &r->signals[k];
+        lua_createtable(L, 0, 6);
+        set_s(L, "rule", runchart_rule_name(s->rule));
+        set_i(L, "phase", (lua_Integer)s->phase + 1);
+        set_i(L, "first", (lua_Integer)s->first + 1);
+        set_i(L, "last", (lua_Integer)s->last + 1);
+        set_s(L, "text", s->text);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "signals");
+}
+
+/* sixbb.report.runchart{ points=, baseline=, phases=, astronomical=, shift=, trend= } */
+static int l_runchart(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    struct host *h = host_from_lua(L);
+    struct render_options ro;
+    report_render_options(h, &ro);
+    ro.rc.astro_sigmas = opt_num(L, "astronomical", ro.rc.astro_sigmas);
+    ro.rc.shift_min = (int)opt_num(L, "shift", ro.rc.shift_min);
+    ro.rc.trend_min = (int)opt_num(L, "trend", ro.rc.trend_min);
+    double baseline = opt_num(L, "baseline", (double)ro.baseline);
+    double *v;
+    const char **labels;
+    size_t n, nph;
+    struct rc_phase_in *ph;
+    char err[200];
+    if (read_series(L, &v, &labels, &n, &ph, &nph, err, sizeof err) != 0)
+        return luaL_error(L, "sixbb.report.runchart: %s", err);
+    struct rc_result r;
+    int rc = runchart_analyze(v, labels, n, ph, nph, baseline > 0 ? (size_t)baseline : 0, &ro.rc,
+                              &r, err, sizeof err);
+    if (rc == 0)
+        push_analysis(L, &r, v, labels);
+    runchart_free(&r);
+    free(v);
+    free(labels);
+    free(ph);
+    if (rc != 0)
+        return luaL_error(L, "sixbb.report.runchart: %s", err);
+    return 1;
+}
+
+int luaopen_sixbb_report(lua_State *L)
+{
+    static const luaL_Reg fns[] = {
+        {"gaps", l_gaps}, {"patients", l_patients}, {"runchart", l_runchart}, {NULL, NULL}};
+    luaL_newlib(L, fns);
+    return 1;
+}

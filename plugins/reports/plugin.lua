@@ -1,0 +1,13 @@
+-- Reports that come with sixbb and show how report plugins are written. Each report's run(ctx)
+-- returns a document (see docs/reports.md); the core checks it and renders it as text, CSV,
+-- JSON or printable HTML.
+local sixbb = require "sixbb"
+
+return sixbb.plugin {
+  id = "reports",
+  block = "Reports",
+  description = "Reference reports built on sixbb.report: care gaps by clinician.",
+  reports = {
+    require "gaps",
+  },
+}
