@@ -258,6 +258,10 @@ static void arm(struct daemon *d)
     uint64_t cap = (uint64_t)(MAX_SLEEP_SECONDS * 1000);
     if (ms > cap)
         ms = cap;
+    /* Never 0: libuv runs a timer re-armed from its own callback with no delay in the same
+     * pass, so jobs due back to back would starve the poll phase, and with it signals. */
+    if (ms < 1)
+        ms = 1;
     if (d->opts.verbose) {
         char iso[TZ_ISO_LEN];
         host_log("info", "next wake-up for %s at %s (in %.3fs)", why,

@@ -8,7 +8,8 @@ set -euo pipefail
 : "${SIXBB:?SIXBB must name the sixbb binary}"
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# Background daemons must not outlive the test, whatever way it ends.
+trap 'kill -9 $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 N=200
 
 fail() {
@@ -120,7 +121,7 @@ LUA
 SIXBB_FAKE_NOW=2026-01-05T07:59:59Z SIXBB_TIME_SCALE=60 "$SIXBB" -C "$site3" daemon \
     2>"$tmp/daemon3.log" &
 pid=$!
-wait_for 20 grep -q "job slow (plugin slow): running for 2026-01-05T08:00:00" "$tmp/daemon3.log" ||
+wait_for 60 grep -q "job slow (plugin slow): running for 2026-01-05T08:00:00" "$tmp/daemon3.log" ||
     fail "the slow job did not start"
 kill -9 "$pid"
 wait "$pid" 2>/dev/null || true

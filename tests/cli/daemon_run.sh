@@ -11,6 +11,7 @@ tmp=$(mktemp -d)
 daemon_pid=
 cleanup() {
     if [[ -n $daemon_pid ]]; then kill -9 "$daemon_pid" 2>/dev/null || true; fi
+    kill -9 $(jobs -p) 2>/dev/null || true
     rm -rf "$tmp"
 }
 trap cleanup EXIT
