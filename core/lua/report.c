@@ -6,7 +6,9 @@
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "cli.h"
 #include "eval.h"
 #include "host.h"
 #include "report.h"
@@ -468,10 +470,114 @@ static int l_runchart(lua_State *L)
     return 1;
 }
 
+static const char *opt_string(lua_State *L, int t, const char *k)
+{
+    lua_getfield(L, t, k);
+    const char *v = lua_isstring(L, -1) ? lua_tostring(L, -1) : NULL;
+    lua_pop(L, 1); /* the string stays alive in the options table */
+    return v;
+}
+
+/* The whole of sixbb.report.run, with C memory released on every path before any Lua error:
+ * fills path (relative to the site folder, as outbox attachments are named; caller frees) or
+ * err. */
+static int run_to_file(struct host *h, const struct report_request *rq, char **path, char *err,
+                       size_t errlen)
+{
+    bool usage = false;
+    cJSON *doc = report_run(h, rq, err, errlen, &usage);
+    if (!doc)
+        return -1;
+    struct render_options ro;
+    report_render_options(h, &ro);
+    struct buf out = {0};
+    int rc = render_document(doc, rq->format, &ro, &out, err, errlen);
+    cJSON_Delete(doc);
+    if (rc != 0) {
+        buf_free(&out);
+        return -1;
+    }
+    char d[16];
+    date_format(rq->as_of, d);
+    char *dir = xasprintf("%s/out/reports", h->site_dir);
+    mkdir(dir, 0700);
+    free(dir);
+    *path = xasprintf("out/reports/%s-%s%s%s%s%s.%s", rq->id, d, rq->site ? "-" : "",
+                      rq->site ? rq->site : "", rq->clinician ? "-" : "",
+                      rq->clinician ? rq->clinician : "",
+                      rq->format == RENDER_HTML   ? "html"
+                      : rq->format == RENDER_CSV  ? "csv"
+                      : rq->format == RENDER_JSON ? "json"
+                                                  : "txt");
+    char *full = path_join(h->site_dir, *path);
+    rc = write_file_atomic(full, out.data ? out.data : "", out.len, 0600);
+    buf_free(&out);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot write %s", full);
+        free(full);
+        free(*path);
+        *path = NULL;
+        return -1;
+    }
+    report_record(h->store, rq->id, rq->as_of, render_format_name(rq->format), full, rq->site);
+    free(full);
+    return 0;
+}
+
+/* sixbb.report.run(id, { as_of=, site=, clinician=, patient=, format = "html" }) -> path
+ * Produces a report into the site's out/reports/ (mode 0600) and records it, for jobs that
+ * attach reports to reminders. */
+static int l_run(lua_State *L)
+{
+    struct host *h = host_from_lua(L);
+    const char *id = luaL_checkstring(L, 1);
+    if (!lua_isnoneornil(L, 2))
+        luaL_checktype(L, 2, LUA_TTABLE);
+    else {
+        lua_settop(L, 1);
+        lua_newtable(L);
+    }
+    if (!h->store || !h->site_dir)
+        return luaL_error(L, "sixbb.report.run needs a site (no site database is open)");
+    struct report_request rq;
+    memset(&rq, 0, sizeof rq);
+    rq.id = id;
+    rq.format = RENDER_HTML;
+    rq.site = opt_string(L, 2, "site");
+    rq.clinician = opt_string(L, 2, "clinician");
+    rq.patient = opt_string(L, 2, "patient");
+    const char *as_of = opt_string(L, 2, "as_of");
+    const char *format = opt_string(L, 2, "format");
+    if (as_of && date_parse(as_of, strlen(as_of), &rq.as_of) != 0)
+        return luaL_error(L, "sixbb.report.run: as_of '%s' is not a date (YYYY-MM-DD)", as_of);
+    if (!as_of)
+        rq.as_of = date_today(host_config_string(h, "timezone"));
+    if (format && render_format_parse(format, &rq.format) != 0)
+        return luaL_error(L, "sixbb.report.run: unknown format '%s' (text, csv, json, html)",
+                          format);
+    char err[1024];
+    char *path = NULL;
+    if (run_to_file(h, &rq, &path, err, sizeof err) != 0)
+        return luaL_error(L, "sixbb.report.run: %s", err);
+    lua_pushstring(L, path);
+    free(path);
+    return 1;
+}
+
+/* sixbb.report.exists(id) -> whether a report with this id is registered. */
+static int l_exists(lua_State *L)
+{
+    struct host *h = host_from_lua(L);
+    host_push_entry(h, REG_REPORTS, luaL_checkstring(L, 1));
+    lua_pushboolean(L, !lua_isnil(L, -1));
+    return 1;
+}
+
 int luaopen_sixbb_report(lua_State *L)
 {
-    static const luaL_Reg fns[] = {
-        {"gaps", l_gaps}, {"patients", l_patients}, {"runchart", l_runchart}, {NULL, NULL}};
+    static const luaL_Reg fns[] = {{"gaps", l_gaps},         {"patients", l_patients},
+                                   {"runchart", l_runchart}, {"run", l_run},
+                                   {"exists", l_exists},     {NULL, NULL}};
     luaL_newlib(L, fns);
     return 1;
 }

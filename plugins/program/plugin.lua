@@ -193,18 +193,47 @@ local jobs = {
     schedule = "0 6 2 * *", run = measure_snapshot },
 }
 
--- The daily huddle list needs the report framework; it appears once sixbb.report exists.
-if sixbb.report ~= nil then
-  jobs[#jobs + 1] = { id = "huddle-list", title = "Daily pre-visit huddle list",
-    schedule = "30 7 * * 1-5", params = { report = "huddle" },
-    run = function(ctx)
-      local ok, out = pcall(sixbb.report.run, ctx.params.report, { as_of = ctx.as_of })
-      if not ok then
-        error("huddle list: " .. tostring(out))
-      end
-      sixbb.log.info(ctx.job .. ": huddle list produced for " .. ctx.as_of)
-    end }
+-- The next clinic day after a date: weekends are skipped.
+local function next_clinic_day(d)
+  local day = sixbb.date.add(d, 1)
+  while sixbb.date.weekday(day) == 0 or sixbb.date.weekday(day) == 6 do
+    day = sixbb.date.add(day, 1)
+  end
+  return day
 end
+
+-- Each morning, every clinician with appointments on the next clinic day gets their huddle list
+-- (the `huddle` report, one printable HTML file) attached to a message. The report is produced
+-- for every such clinician, so it is in out/reports/ even where no address is configured.
+local function huddle_lists(ctx)
+  if not sixbb.report.exists(ctx.params.report) then
+    sixbb.log.warn(ctx.job .. ": no report '" .. ctx.params.report .. "' is registered; nothing produced")
+    return
+  end
+  local day = next_clinic_day(ctx.as_of)
+  local addresses = ctx.recipients.clinicians or {}
+  local rows = sixbb.query([[
+    SELECT clinician_id, count(*) AS n FROM appointments
+    WHERE date = ?1 AND clinician_id IS NOT NULL AND coalesce(status, 'scheduled') = 'scheduled'
+    GROUP BY clinician_id ORDER BY clinician_id]], day)
+  for _, r in ipairs(rows) do
+    local path = sixbb.report.run(ctx.params.report, { as_of = day, clinician = r.clinician_id })
+    local to = addresses[r.clinician_id]
+    if type(to) == "string" and to ~= "" then
+      ctx.send { to = to, subject = "Huddle list for " .. day .. " (clinician " .. r.clinician_id .. ")",
+        body = r.n .. " scheduled visit(s) on " .. day .. ". The list is attached.\n",
+        attachments = { path },
+        -- One list per clinician per clinic day, however often the job runs.
+        key = ctx.job .. "|" .. day .. "|" .. r.clinician_id }
+    else
+      sixbb.log.warn(ctx.job .. ": no address for clinician " .. r.clinician_id .. "; list kept in " .. path)
+    end
+  end
+  sixbb.log.info(ctx.job .. ": " .. #rows .. " huddle list(s) for " .. day)
+end
+
+jobs[#jobs + 1] = { id = "huddle-list", title = "Daily pre-visit huddle list per clinician",
+  schedule = "30 7 * * 1-5", params = { report = "huddle" }, run = huddle_lists }
 
 return sixbb.plugin {
   id = "program",
