@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "med.h"
+#include "site.h"
 #include "med_internal.h"
 #include "util.h"
 
@@ -91,13 +92,30 @@ static void rxlist_free(struct rxlist *l)
     free(l->v);
 }
 
+/* The standard for the calculator: --standard, else $SIXBB_MED_STANDARD, else the site's
+ * configured one when run in a site (its own standards/<name>.json first), else cdc2022. */
 const char *cmd_med_standard_name(struct cli *cli, const char *option)
 {
-    (void)cli;
+    static char chosen[4096];
     if (option)
         return option;
     const char *env = getenv("SIXBB_MED_STANDARD");
-    return env && *env ? env : "cdc2022";
+    if (env && *env)
+        return env;
+    bool want_site = cli->site_flag || (getenv("SIXBB_HOME") && *getenv("SIXBB_HOME"));
+    if (!want_site && !path_exists("sixbb.db"))
+        return "cdc2022";
+    if (cli_find_site(cli) != 0)
+        return "cdc2022";
+    struct host *h = site_host_new(NULL, cli->site_dir, true);
+    const char *name = h ? host_config_string(h, "standard") : NULL;
+    snprintf(chosen, sizeof chosen, "%s", name ? name : "cdc2022");
+    host_free(h);
+    char *own = xasprintf("%s/standards/%s.json", cli->site_dir, chosen);
+    if (path_exists(own))
+        snprintf(chosen, sizeof chosen, "%s", own);
+    free(own);
+    return chosen;
 }
 
 /* ---------------------------------------------------------------- command line */
@@ -498,10 +516,11 @@ static struct med_standard *pick_standard(struct cli *cli, const struct opts *o,
                                           const char *config)
 {
     char err[512];
-    struct med_standard *s =
-        o->standard_file ? med_standard_load(o->standard_file, err, sizeof err)
-                         : med_standard_load_named(config, cmd_med_standard_name(cli, o->standard),
-                                                   err, sizeof err);
+    const char *name = o->standard_file ? o->standard_file : cmd_med_standard_name(cli, o->standard);
+    /* A name with a slash is a file: --standard-file, or a site's own standards/<name>.json. */
+    struct med_standard *s = strchr(name, '/') ? med_standard_load(name, err, sizeof err)
+                                               : med_standard_load_named(config, name, err,
+                                                                         sizeof err);
     if (!s)
         cli_fail("%s", err);
     return s;
