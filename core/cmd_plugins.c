@@ -24,6 +24,8 @@ static const char *status_of(const struct plugin *p)
         return "failed";
     if (p->overridden)
         return "overridden";
+    if (p->disabled)
+        return "disabled";
     return "loaded";
 }
 

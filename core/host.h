@@ -42,6 +42,7 @@ struct plugin {
     bool builtin;
     bool loaded;
     bool overridden;  /* a site plugin with the same id replaced this one */
+    bool disabled;    /* listed in the site config's disabled_plugins: registers nothing */
     char *error;      /* load error, with file:line */
     int counts[REG_NKINDS];
     int ref;          /* registry reference to the validated record table */

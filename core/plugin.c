@@ -322,6 +322,24 @@ struct plugin *host_find_plugin(struct host *h, const char *id)
     return NULL;
 }
 
+/* Whether the site config's disabled_plugins lists this id. */
+static bool plugin_disabled(struct host *h, const char *id)
+{
+    lua_State *L = h->L;
+    host_push_config_path(h, "disabled_plugins");
+    bool found = false;
+    if (lua_istable(L, -1)) {
+        lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+        for (lua_Integer i = 1; i <= n && !found; i++) {
+            lua_rawgeti(L, -1, i);
+            found = lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), id) == 0;
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+    return found;
+}
+
 static void load_one(struct host *h, const char *file, const char *moddir, bool builtin,
                      const char *label)
 {
@@ -360,6 +378,14 @@ static void load_one(struct host *h, const char *file, const char *moddir, bool 
         lua_getfield(L, rec, reg_kind_names[k]);
         p->counts[k] = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
         lua_pop(L, 1);
+    }
+    if (plugin_disabled(h, p->id)) {
+        /* Loaded, so its mistakes still show, but nothing it declared is used. */
+        p->disabled = true;
+        luaL_unref(L, LUA_REGISTRYINDEX, p->ref);
+        p->ref = LUA_NOREF;
+        lua_settop(L, top);
+        return;
     }
     if (p->extends && !host_find_plugin(h, p->extends)) {
         host_set_error(h, "%s: plugin '%s' extends '%s', which is not loaded", file, p->id,

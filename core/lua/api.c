@@ -170,7 +170,10 @@ static int api_plugins(lua_State *L)
         lua_setfield(L, -2, "file");
         lua_pushboolean(L, p->builtin);
         lua_setfield(L, -2, "builtin");
-        lua_pushstring(L, p->error ? "failed" : p->overridden ? "overridden" : "loaded");
+        lua_pushstring(L, p->error        ? "failed"
+                          : p->overridden ? "overridden"
+                          : p->disabled   ? "disabled"
+                                          : "loaded");
         lua_setfield(L, -2, "status");
         lua_pushstring(L, p->error);
         lua_setfield(L, -2, "error");

@@ -94,4 +94,16 @@ expect_rc 1 "$SIXBB" -C s plugins
 contains "$err" "must return a table"
 echo 'return { standard = "cdc2016", checks = { ["education-due"] = { enabled = false } } }' > s/sixbb.lua
 expect_rc 0 "$SIXBB" -C s plugins
+
+# disabled_plugins: the plugin still loads (its errors show) but registers nothing.
+echo 'return { disabled_plugins = { "complex" } }' > s/sixbb.lua
+expect_rc 0 "$SIXBB" -C s plugins --json
+equals "$(echo "$out" | jq -r '.plugins[] | select(.id == "complex") | .status')" disabled
+cat > reg.lua <<'LUA'
+local n = 0
+for _, c in ipairs(sixbb.registry("checks")) do if c.plugin == "complex" then n = n + 1 end end
+print(n)
+LUA
+expect_rc 0 "$SIXBB" -C s run reg.lua
+equals "$out" 0 "checks registered by a disabled plugin"
 done_ok
