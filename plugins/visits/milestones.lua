@@ -1,20 +1,7 @@
 -- Design & Implement milestones of the visits block.
 local sixbb = require "sixbb"
-
--- "<what> last <verb> 2026-06-01 (29 days ago)", or "no <what> <verb> yet".
-local function dated(date, as_of, what, verb)
-  if date == nil then
-    return "no " .. what .. " " .. verb .. " yet"
-  end
-  local ago = as_of and sixbb.date.diff(as_of, date)
-  local when = ""
-  if ago == 0 then
-    when = " (today)"
-  elseif ago then
-    when = " (" .. ago .. (ago == 1 and " day" or " days") .. " ago)"
-  end
-  return what .. " last " .. verb .. " " .. date .. when
-end
+local evidence = require "lib.evidence"
+local dated = evidence.dated
 
 return {
   {
