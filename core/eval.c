@@ -1328,6 +1328,11 @@ struct host *eval_host(struct eval *e)
     return e->h;
 }
 
+const struct med_timeline *eval_timeline(struct eval *e)
+{
+    return e->tl;
+}
+
 int eval_store(struct eval *e, const struct eval_result *r)
 {
     char d[16], due[16];

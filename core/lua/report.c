@@ -9,6 +9,7 @@
 
 #include "eval.h"
 #include "host.h"
+#include "med.h"
 #include "report.h"
 #include "runchart.h"
 #include "store.h"
@@ -300,6 +301,125 @@ static int l_patients(lua_State *L)
     return 1;
 }
 
+
+/* ------------------------------------------------------------------ med_series */
+
+struct series {
+    day_t from, to;
+    double *out;
+    bool found;
+};
+
+static void series_patient(struct eval *e, void *ud)
+{
+    struct series *sr = ud;
+    med_timeline_daily(eval_timeline(e), sr->from, sr->to, sr->out);
+    sr->found = true;
+}
+
+static day_t opt_date(lua_State *L, const char *name, day_t dflt)
+{
+    const char *s = opt_str(L, name);
+    day_t d = dflt;
+    if (s && date_parse(s, strlen(s), &d) != 0)
+        luaL_error(L, "option '%s' must be a date (YYYY-MM-DD), got '%s'", name, s);
+    return d;
+}
+
+#define SERIES_MAX_DAYS 3660
+
+/* sixbb.report.med_series{ patient=, from=, to= } -> { {date=, med=}, ... } one per day, or
+ * nil when there is no such patient. The timeline is built as of `to`, as evaluation does. */
+static int l_med_series(lua_State *L)
+{
+    static const char *const allowed[] = {"patient", "from", "to", NULL};
+    struct query q;
+    read_query(L, &q, allowed);
+    if (!q.f.patient)
+        return luaL_error(L, "sixbb.report.med_series needs the option 'patient'");
+    day_t to = opt_date(L, "to", q.as_of);
+    day_t from = opt_date(L, "from", to - 364);
+    if (from > to || to - from >= SERIES_MAX_DAYS)
+        return luaL_error(L, "sixbb.report.med_series: 'from' must be on or before 'to', and "
+                             "at most %d days before it", SERIES_MAX_DAYS - 1);
+    struct eval *e = shared_eval(L);
+    size_t n = (size_t)(to - from) + 1;
+    struct series sr = {from, to, xcalloc(n, sizeof(double)), false};
+    struct eval_result r;
+    struct eval_filter f = {NULL, NULL, q.f.patient, NULL};
+    int rc = eval_each_patient(e, to, &f, true, series_patient, &sr, &r);
+    eval_result_free(&r);
+    if (rc != 0 || !sr.found) {
+        free(sr.out);
+        if (rc != 0)
+            return luaL_error(L, "sixbb.report.med_series: the evaluation failed");
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, (int)n, 0);
+    char d[16];
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 0, 2);
+        set_s(L, "date", date_format(from + (day_t)i, d));
+        lua_pushnumber(L, sr.out[i]);
+        lua_setfield(L, -2, "med");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    free(sr.out);
+    return 1;
+}
+
+/* ------------------------------------------------------------------ names */
+
+/* sixbb.report.names{ "P1", "P2", ... } -> { P1 = "name", ... } when the site's config sets
+ * reports.show_names = true; otherwise an empty table, so names (PHI) stay out of reports
+ * unless a site chose to show them. */
+static int l_names(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    struct host *h = host_from_lua(L);
+    host_push_config_path(h, "reports.show_names");
+    bool show = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    lua_newtable(L);
+    if (!show || !h->store)
+        return 1;
+    int out = lua_gettop(L);
+    sqlite3_stmt *st = store_prepare(h->store, "SELECT name FROM patients WHERE patient_id = ?1");
+    if (!st)
+        return 1;
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (lua_rawgeti(L, 1, i) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            continue;
+        }
+        const char *id = lua_tostring(L, -1);
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+            lua_pushstring(L, (const char *)sqlite3_column_text(st, 0));
+            lua_setfield(L, out, id);
+        }
+        sqlite3_reset(st);
+        lua_pop(L, 1);
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------ evidence */
+
+/* sixbb.report.evidence{ site=, as_of= } -> the table milestones' evidence functions read */
+static int l_evidence(lua_State *L)
+{
+    static const char *const allowed[] = {"site", "as_of", NULL};
+    struct query q;
+    read_query(L, &q, allowed);
+    struct eval *e = shared_eval(L);
+    if (eval_push_evidence(e, q.as_of, q.f.site ? q.f.site : "") != 0)
+        return luaL_error(L, "sixbb.report.evidence: the evaluation failed");
+    return 1;
+}
+
 /* ------------------------------------------------------------------ runchart */
 
 static double opt_num(lua_State *L, const char *name, double dflt)
@@ -471,7 +591,9 @@ static int l_runchart(lua_State *L)
 int luaopen_sixbb_report(lua_State *L)
 {
     static const luaL_Reg fns[] = {
-        {"gaps", l_gaps}, {"patients", l_patients}, {"runchart", l_runchart}, {NULL, NULL}};
+        {"gaps", l_gaps},         {"patients", l_patients}, {"runchart", l_runchart},
+        {"med_series", l_med_series}, {"names", l_names},   {"evidence", l_evidence},
+        {NULL, NULL}};
     luaL_newlib(L, fns);
     return 1;
 }
