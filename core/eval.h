@@ -26,6 +26,10 @@ struct gap {
 
 struct eval_filter {
     const char *site, *clinician, *patient, *check;
+    /* A list of patients instead of `patient`: each read with the one-patient queries on one
+     * connection, so a day's appointments cost as much as their own rows. */
+    const char *const *patients;
+    size_t npatients;
 };
 
 struct eval_result {
@@ -59,6 +63,9 @@ int eval_run(struct eval *e, day_t as_of, const struct eval_filter *f, struct ev
 typedef void (*eval_patient_fn)(struct eval *e, void *ud);
 int eval_each_patient(struct eval *e, day_t as_of, const struct eval_filter *f, bool all,
                       eval_patient_fn fn, void *ud, struct eval_result *r);
+/* The same, and runs the patient-level checks as eval_run does, their gaps going to r. */
+int eval_each_patient_checked(struct eval *e, day_t as_of, const struct eval_filter *f, bool all,
+                              eval_patient_fn fn, void *ud, struct eval_result *r);
 /* The host the evaluation runs checks in. */
 struct host *eval_host(struct eval *e);
 /* The dose timeline of the patient being visited: valid inside an eval_each_patient callback of

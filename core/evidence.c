@@ -50,7 +50,7 @@ static void set_last_report(lua_State *L, struct store *s, const char *key, cons
 int eval_push_evidence(struct eval *e, day_t as_of, const char *site_id)
 {
     struct host *h = eval_host(e);
-    struct eval_filter f = {*site_id ? site_id : NULL, NULL, NULL, "(evidence: no checks)"};
+    struct eval_filter f = {.site = *site_id ? site_id : NULL, .check = "(evidence: no checks)"};
     struct eval_result r;
     if (eval_run(e, as_of, &f, &r, NULL) != 0) {
         eval_result_free(&r);

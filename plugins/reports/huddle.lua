@@ -48,36 +48,46 @@ local function clinician_names(ids)
   return names
 end
 
--- "up from 40.0 (+20.0)", "stable (60.0 then)", against the MED trend_days earlier.
-local function trend(p, day, params)
+-- "up from 40.0 (+20.0 since …)", "stable (60.0 on …)", against the MED trend_days earlier.
+local function trend(p, before, from, params)
   if p.med_unknown then return "incomplete: a current fill has no MED" end
-  local from = sixbb.date.add(day, -params.trend_days)
-  local series = sixbb.report.med_series { patient = p.id, from = from, to = from }
-  local before = series and series[1].med or 0
   local diff = p.med - before
   if math.abs(diff) < params.stable_within then
-    return string.format("stable (%.1f on %s)", before, from), before
+    return string.format("stable (%.1f on %s)", before, from)
   end
   return string.format("%s from %.1f (%+.1f since %s)", diff > 0 and "up" or "down", before, diff,
-                       from), before
+                       from)
 end
 
--- Everything the huddle shows for one appointment; nil when the patient is out of scope.
-local function visit(appt, day, params)
-  local p = sixbb.report.patients { as_of = day, patient = appt.patient, all = true }[1]
-  if not p then return nil end
-  local in_program = p.ltot and not p.excluded
-  if params.ltot_only and not in_program then return nil end
-  local gaps = in_program and sixbb.report.gaps { as_of = day, patient = appt.patient } or {}
+-- Facts of every scheduled patient as of the day, with their open gaps and the MED on the trend
+-- date: one evaluation of the day's patients, whatever the size of the site.
+local function evaluate(appts, day, params)
+  local ids, seen = {}, {}
+  for _, a in ipairs(appts) do
+    if not seen[a.patient] then seen[a.patient] = true; ids[#ids + 1] = a.patient end
+  end
+  local from = sixbb.date.add(day, -params.trend_days)
+  local facts = {}
+  for _, p in ipairs(sixbb.report.patients { as_of = day, patients = ids, all = not params.ltot_only,
+                                             gaps = true, med_on = { from } }) do
+    facts[p.id] = p
+  end
+  return facts, from
+end
+
+-- Everything the huddle shows for one appointment.
+local function visit(appt, p, from, params)
   local actions = {}
-  for _, g in ipairs(gaps) do actions[#actions + 1] = common.action(g, p) end
-  local trend_text, before = trend(p, day, params)
+  if p.ltot and not p.excluded then
+    for _, g in ipairs(p.gaps) do actions[#actions + 1] = common.action(g, p) end
+  end
+  local before = p.med_on[from]
   local m = common.monitoring(p, params)
   return {
     appt = appt, p = p, actions = actions,
     row = {
       time = appt.time, patient = appt.patient, clinician = appt.clinician, site = appt.site,
-      med = p.med, med_before = before, trend = trend_text, risk = p.risk,
+      med = p.med, med_before = before, trend = trend(p, before, from, params), risk = p.risk,
       risk_reasons = table.concat(p.risk_reasons or {}, "; "),
       pdmp = m.pdmp, udt = m.udt, agreement = m.agreement, peg = m.peg,
       naloxone = m.naloxone, benzo = m.benzo, gaps = #actions,
@@ -154,10 +164,12 @@ local function run(ctx)
   local params = ctx.params
   local day = clinic_day(ctx, params)
   local appts = appointments(day, ctx)
+  local facts, from = evaluate(appts, day, params)
   local by_clinician, all, ids, nactions, with_actions = {}, {}, {}, 0, 0
   for _, a in ipairs(appts) do
-    local v = visit(a, day, params)
-    if v then
+    local p = facts[a.patient]
+    if p then
+      local v = visit(a, p, from, params)
       local list = by_clinician[a.clinician] or {}
       by_clinician[a.clinician] = list
       list[#list + 1] = v

@@ -10,5 +10,6 @@ return sixbb.plugin {
   reports = {
     require "gaps",
     require "huddle",
+    require "patient",
   },
 }
