@@ -11,5 +11,7 @@ return sixbb.plugin {
     require "gaps",
     require "huddle",
     require "patient",
+    require "registry",
+    require "data_quality",
   },
 }
