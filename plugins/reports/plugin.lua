@@ -13,5 +13,7 @@ return sixbb.plugin {
     require "patient",
     require "registry",
     require "data_quality",
+    require "milestones",
+    require "self_assessment",
   },
 }
