@@ -43,8 +43,10 @@ static void set_last_report(lua_State *L, struct store *s, const char *key, cons
 {
     char buf[32];
     set_opt(L, key,
-            first_text(s, "SELECT max(date(produced_at, 'unixepoch')) FROM report_runs "
-                          "WHERE report = ?1", report, buf, sizeof buf));
+            first_text(s,
+                       "SELECT max(date(produced_at, 'unixepoch')) FROM report_runs "
+                       "WHERE report = ?1",
+                       report, buf, sizeof buf));
 }
 
 int eval_push_evidence(struct eval *e, day_t as_of, const char *site_id)

@@ -266,8 +266,8 @@ static void push_check_owners(struct host *h)
 /* sixbb.report.gaps{ as_of=, site=, clinician=, patient= } -> gaps, summary */
 static int l_gaps(lua_State *L)
 {
-    static const char *const allowed[] = {"as_of", "site", "clinician", "patient", "patients",
-                                          NULL};
+    static const char *const allowed[] = {"as_of",   "site",     "clinician",
+                                          "patient", "patients", NULL};
     struct query q;
     read_query(L, &q, allowed);
     struct host *h = host_from_lua(L);
@@ -397,8 +397,8 @@ static void attach_gaps(lua_State *L, struct host *h, int list, struct eval_resu
  * -> list of fact tables */
 static int l_patients(lua_State *L)
 {
-    static const char *const allowed[] = {"as_of", "site",  "clinician", "patient",
-                                          "patients", "all", "gaps",      "med_on", NULL};
+    static const char *const allowed[] = {"as_of", "site", "clinician", "patient", "patients",
+                                          "all",   "gaps", "med_on",    NULL};
     struct query q;
     read_query(L, &q, allowed);
     lua_getfield(L, 1, "gaps");
@@ -463,8 +463,10 @@ static int l_med_series(lua_State *L)
     day_t to = opt_date(L, "to", q.as_of);
     day_t from = opt_date(L, "from", to - 364);
     if (from > to || to - from >= SERIES_MAX_DAYS)
-        return luaL_error(L, "sixbb.report.med_series: 'from' must be on or before 'to', and "
-                             "at most %d days before it", SERIES_MAX_DAYS - 1);
+        return luaL_error(L,
+                          "sixbb.report.med_series: 'from' must be on or before 'to', and "
+                          "at most %d days before it",
+                          SERIES_MAX_DAYS - 1);
     struct eval *e = shared_eval(L);
     size_t n = (size_t)(to - from) + 1;
     struct series sr = {from, to, xcalloc(n, sizeof(double)), false};
@@ -713,10 +715,13 @@ static int l_runchart(lua_State *L)
 
 int luaopen_sixbb_report(lua_State *L)
 {
-    static const luaL_Reg fns[] = {
-        {"gaps", l_gaps},         {"patients", l_patients}, {"runchart", l_runchart},
-        {"med_series", l_med_series}, {"names", l_names},   {"evidence", l_evidence},
-        {NULL, NULL}};
+    static const luaL_Reg fns[] = {{"gaps", l_gaps},
+                                   {"patients", l_patients},
+                                   {"runchart", l_runchart},
+                                   {"med_series", l_med_series},
+                                   {"names", l_names},
+                                   {"evidence", l_evidence},
+                                   {NULL, NULL}};
     luaL_newlib(L, fns);
     return 1;
 }
