@@ -21,6 +21,7 @@ contains "$(echo "$out" | jq -r '.sections[] | select(.id == "site-1") | .blocks
   "Huddle scripts printed (local)"
 expect_rc 0 "$SIXBB" -C s report milestones -o m.html
 xmllint --noout m.html || fail "m.html is not well-formed"; ok
+! grep -Eq '(src|href)="[^#]' m.html || fail "m.html refers outside the page"; ok
 
 # Self-assessment: item 1 rated 3 and 5 at baseline, 7 and 9 six months later; item 8 2 then 6.
 sqlite3 s/sixbb.db "INSERT INTO self_assessments(site_id, occasion, date, respondent_role, respondent, item, score) VALUES
@@ -40,4 +41,5 @@ contains "$out" "2 occasions; latest 6-month (2026-07-15) with 2 respondents."
 contains "$out" "No self-assessment recorded yet."
 expect_rc 0 "$SIXBB" -C s report self-assessment -o sa.html
 xmllint --noout sa.html || fail "sa.html is not well-formed"; ok
+! grep -Eq '(src|href)="[^#]' sa.html || fail "sa.html refers outside the page"; ok
 done_ok

@@ -27,6 +27,7 @@ equals "$(echo "$out" | jq -r '.figures[0].value')" "90.0" "P2 current MED"
 contains "$(echo "$out" | jq -r '.sections[] | select(.id == "fills-section") | .blocks[0].rows[] | select(.drug | startswith("OxyContin")) | .arithmetic')" "20 mg × 60 ÷ 30 d × 1.5 = 60.0"
 expect_rc 0 "$SIXBB" -C s report patient --patient P2 --as-of 2026-06-30 -o p2.html
 xmllint --noout p2.html || fail "p2.html is not well-formed"; ok
+! grep -Eq '(src|href)="[^#]' p2.html || fail "p2.html refers outside the page"; ok
 grep -q '<svg' p2.html || fail "no chart in p2.html"; ok
 not_contains "$(cat p2.html)" "Test Patient" "names"
 expect_rc 1 "$SIXBB" -C s report patient --as-of 2026-06-30

@@ -24,6 +24,7 @@ expect_rc 0 "$SIXBB" -C s report registry --as-of 2026-06-30 --site S2 --format 
 equals "$(printf '%s' "$out" | tr -d '\r' | tail -n +2 | cut -d, -f1)" "P5" "site filter"
 expect_rc 0 "$SIXBB" -C s report registry --as-of 2026-06-30 -o registry.html
 xmllint --noout registry.html || fail "registry.html is not well-formed"; ok
+! grep -Eq '(src|href)="[^#]' registry.html || fail "registry.html refers outside the page"; ok
 not_contains "$(cat registry.html)" "Test Patient" "names"
 
 # Data quality of the clean fixture: nothing to fix but the data the fixture lacks.
@@ -69,4 +70,5 @@ equals "$(echo "$out" | jq -c '.figures[1].value')" 3 "capped counts"
 equals "$(echo "$out" | jq -c '.sections[] | select(.id == "active-unknown") | .blocks[0].rows | length')" 1
 expect_rc 0 "$SIXBB" -C d report data-quality --as-of 2026-06-30 -o dq.html
 xmllint --noout dq.html || fail "dq.html is not well-formed"; ok
+! grep -Eq '(src|href)="[^#]' dq.html || fail "dq.html refers outside the page"; ok
 done_ok
