@@ -60,6 +60,10 @@ return {
   -- that rule off. shift_points and trend_points are the run lengths that make a shift or trend.
   runchart = { baseline = 0, astronomical_sigmas = 3, shift_points = 6, trend_points = 5 },
 
+  -- Reports. show_names: print patients' names next to their ids in reports (names are
+  -- protected health information; by default reports identify patients by id only).
+  reports = { show_names = false },
+
   -- Plugin ids to leave unloaded.
   disabled_plugins = {},
 

@@ -190,7 +190,10 @@ int cmd_check(struct cli *cli, int argc, char **argv)
             goto done;
         }
     }
-    struct eval_filter f = {o.site, o.clinician, o.explain ? o.explain : o.patient, o.check};
+    struct eval_filter f = {.site = o.site,
+                            .clinician = o.clinician,
+                            .patient = o.explain ? o.explain : o.patient,
+                            .check = o.check};
     struct eval_result r;
     if (eval_run(e, as_of, &f, &r, o.explain ? stdout : NULL) != 0) {
         status = EXIT_FAIL;

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "host.h"
+#include "site.h"
 #include "util.h"
 
 static const char demo_usage[] =
@@ -16,8 +18,9 @@ static const char demo_usage[] =
     "\n"
     "Creates a demo site in DIR (default: sixbb-demo) and shows what sixbb does with it: it\n"
     "generates a synthetic organisation's extracts, imports them, evaluates every patient for\n"
-    "care gaps as of today, explains one patient's gaps, and lists a clinic's milestones with\n"
-    "live evidence. The demo's data is synthetic; no real patient appears anywhere.\n"
+    "care gaps as of today, explains one patient's gaps, lists a clinic's milestones with live\n"
+    "evidence, and writes the dashboard and the next clinic day's huddle lists as printable\n"
+    "HTML into DIR/out/. The demo's data is synthetic; no real patient appears anywhere.\n"
     "\n"
     "  --force        replace DIR if it holds an earlier demo site (never a real site)\n"
     "  --patients N   size of the synthetic organisation (default 2000)\n"
@@ -74,6 +77,43 @@ static void head(const char *path, int lines)
     for (int i = 0; i < lines && fgets(line, sizeof line, f); i++)
         fputs(line, stdout);
     fclose(f);
+}
+
+/* Whether a plugin registered a report with this id (the dashboard comes from a plugin that a
+ * site may have disabled). */
+static bool report_registered(struct cli *site_cli, const char *id)
+{
+    struct site *s = site_open(site_cli, SITE_HOST | SITE_READONLY | SITE_QUIET, "demo");
+    if (!s)
+        return false;
+    host_push_entry(s->host, REG_REPORTS, id);
+    bool found = !lua_isnil(s->host->L, -1);
+    lua_pop(s->host->L, 1);
+    site_close(s);
+    return found;
+}
+
+/* The dashboard (when a plugin provides it) and the huddle lists of the next clinic day, which
+ * falls inside the appointment book the generator filled for the two weeks after today. */
+static int write_reports(struct cli *site, const char *dir)
+{
+    char *dashboard = path_join(dir, "out/dashboard.html");
+    char *huddle = path_join(dir, "out/huddle.html");
+    int rc = EXIT_OK;
+    if (report_registered(site, "dashboard")) {
+        char *argv[] = {"report", "dashboard", "-o", dashboard, NULL};
+        rc = step("The dashboard, as a printable page", cmd_report, site, 4, argv);
+    } else {
+        printf("\n== The dashboard\n(no plugin provides a 'dashboard' report here; skipped)\n");
+    }
+    if (rc == EXIT_OK) {
+        char *argv[] = {"report", "huddle", "-o", huddle, NULL};
+        rc = step("The next clinic day's huddle lists, one page per clinician", cmd_report, site,
+                  4, argv);
+    }
+    free(dashboard);
+    free(huddle);
+    return rc;
 }
 
 /* A patient worth explaining: one with a high-dose gap, else any patient with a gap. */
@@ -182,9 +222,14 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
         rc = step("A clinic's milestones, with live evidence from the data", cmd_milestones,
                   &site, 3, ms_argv);
     }
+    if (rc == EXIT_OK)
+        rc = write_reports(&site, dir);
     free(site.site_dir);
     if (rc == EXIT_OK) {
-        printf("\nThe demo site is in %s. Try:\n", dir);
+        printf("\nThe demo site is in %s; the reports are in %s/out/ (open them in a browser and\n"
+               "print them). Try:\n",
+               dir, dir);
+        printf("  sixbb -C %s report patient --patient P000001\n", dir);
         printf("  sixbb -C %s check --clinician C0001\n", dir);
         printf("  sixbb -C %s med \"oxycodone 10 mg tablet\" --qty 120 --days 30\n", dir);
         printf("  sixbb -C %s jobs\n", dir);

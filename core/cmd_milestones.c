@@ -145,62 +145,6 @@ static const char *table_text(struct store *s, const char *sql, const char *arg,
     return out;
 }
 
-static void set_int(lua_State *L, const char *k, int v)
-{
-    lua_pushinteger(L, v);
-    lua_setfield(L, -2, k);
-}
-
-static void set_opt(lua_State *L, const char *k, const char *v)
-{
-    if (v) {
-        lua_pushstring(L, v);
-        lua_setfield(L, -2, k);
-    }
-}
-
-/* The evidence table `e` the milestones' evidence functions read (see docs/facts.md). */
-static int push_evidence(struct site *s, struct eval *e, day_t as_of, const char *site_id)
-{
-    struct eval_filter f = {*site_id ? site_id : NULL, NULL, NULL, "(evidence: no checks)"};
-    struct eval_result r;
-    if (eval_run(e, as_of, &f, &r, NULL) != 0)
-        return -1;
-    lua_State *L = s->host->L;
-    char d[16], b1[32], b2[32], b3[32], b4[32];
-    lua_createtable(L, 0, 14);
-    set_opt(L, "as_of", date_format(as_of, d));
-    set_int(L, "patients", r.patients);
-    set_int(L, "ltot_patients", r.ltot);
-    set_int(L, "ltot_labeled", r.ltot_labeled);
-    set_int(L, "fill_rule_patients", r.fill_rule);
-    set_int(L, "fill_rule_labeled", r.labeled);
-    set_int(L, "current_fills", r.active_fills);
-    set_int(L, "current_fills_computable", r.active_computable);
-    eval_result_free(&r);
-    sqlite3_stmt *st = store_prepare(
-        s->store, "SELECT count(*), count(NULLIF(pdmp_registered, '')) FROM clinicians "
-                  "WHERE ?1 = '' OR site_id = ?1");
-    sqlite3_bind_text(st, 1, site_id, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        set_int(L, "prescribers", sqlite3_column_int(st, 0));
-        set_int(L, "prescribers_registered", sqlite3_column_int(st, 1));
-    }
-    sqlite3_reset(st);
-    set_opt(L, "last_evaluation",
-            table_text(s->store, "SELECT max(as_of) FROM evaluations", NULL, b1, sizeof b1));
-    set_opt(L, "last_dashboard",
-            table_text(s->store, "SELECT max(date(produced_at, 'unixepoch')) FROM report_runs "
-                                 "WHERE report = ?1", "dashboard", b2, sizeof b2));
-    set_opt(L, "last_huddle",
-            table_text(s->store, "SELECT max(date(produced_at, 'unixepoch')) FROM report_runs "
-                                 "WHERE report = ?1", "huddle", b3, sizeof b3));
-    set_opt(L, "last_measures",
-            table_text(s->store, "SELECT max(date(produced_at, 'unixepoch')) FROM report_runs "
-                                 "WHERE report = ?1", "measures", b4, sizeof b4));
-    return 0;
-}
-
 struct ms_row {
     char *id, *block, *title, *status, *date, *note, *evidence;
     bool local;
@@ -390,7 +334,7 @@ static int do_list(struct site *s, const char *site_opt, const char *as_of_opt, 
         if (site_opt && strcmp(site_opt, id) != 0)
             continue;
         int top = lua_gettop(s->host->L);
-        if (push_evidence(s, e, as_of, id) != 0) {
+        if (eval_push_evidence(e, as_of, id) != 0) {
             status = EXIT_FAIL;
             break;
         }

@@ -106,6 +106,7 @@ static int produce(struct site *s, const char *name, const struct report_opts *o
                    enum render_format fmt)
 {
     struct report_request rq = {.id = name,
+                                .as_of_given = o->as_of != NULL,
                                 .from = o->from,
                                 .to = o->to,
                                 .site = o->site,

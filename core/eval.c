@@ -50,6 +50,7 @@ struct eval {
     eval_patient_fn visit;
     void *visit_ud;
     bool visit_all;
+    bool visit_checks; /* run the checks too, gaps into the result */
 };
 
 /* ------------------------------------------------------------------ set-up */
@@ -918,7 +919,8 @@ static void consume(struct eval *e, const struct patient_rows *pr, const struct 
             e->visit(e, e->visit_ud);
             lua_settop(L, base);
         }
-        return;
+        if (!e->visit_checks)
+            return;
     }
     bool any = explain != NULL;
     for (size_t i = 0; !any && i < e->nchecks; i++)
@@ -972,7 +974,7 @@ static void run_level_checks(struct eval *e, enum gap_level level, const struct 
 
 static bool level_wanted(struct eval *e, enum gap_level level, const struct eval_filter *flt)
 {
-    if (flt->patient)
+    if (flt->patient || flt->npatients)
         return false;
     for (size_t i = 0; i < e->nchecks; i++)
         if (e->checks[i].level == level && check_selected(&e->checks[i], flt))
@@ -1105,7 +1107,7 @@ static int reader_open(struct reader *rd, struct eval *e, day_t as_of, const str
     sqlite3_busy_timeout(rd->db, 5000);
     sqlite3_exec(rd->db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824", NULL, NULL,
                  NULL);
-    const char *const *sql = flt->patient ? SQL_ONE : SQL_ALL;
+    const char *const *sql = flt->patient || flt->npatients ? SQL_ONE : SQL_ALL;
     sqlite3_stmt **all[6] = {&rd->ps, &rd->c[0].st, &rd->c[1].st,
                              &rd->c[2].st, &rd->c[3].st, &rd->c[4].st};
     for (int i = 0; i < 6; i++) {
@@ -1131,6 +1133,19 @@ static int reader_open(struct reader *rd, struct eval *e, day_t as_of, const str
         cur_step(&rd->c[i]);
     }
     return 0;
+}
+
+/* Points every statement of a one-patient reader at another patient. */
+static void reader_rebind(struct reader *rd, const char *id)
+{
+    sqlite3_reset(rd->ps);
+    sqlite3_bind_text(rd->ps, 1, id, -1, SQLITE_TRANSIENT);
+    for (int i = 0; i < 5; i++) {
+        sqlite3_reset(rd->c[i].st);
+        sqlite3_bind_text(rd->c[i].st, 1, id, -1, SQLITE_TRANSIENT);
+        rd->c[i].done = false;
+        cur_step(&rd->c[i]);
+    }
 }
 
 static void read_appointment(struct patient_rows *pr, sqlite3_stmt *st, day_t as_of)
@@ -1287,7 +1302,17 @@ int eval_run(struct eval *e, day_t as_of, const struct eval_filter *flt, struct 
         return -1;
     struct tallies by_clin = {0}, by_site = {0};
     int rc = 0;
-    if (!flt->patient && !explain) {
+    if (flt->npatients && !flt->patient) {
+        struct patient_rows pr;
+        struct facts f;
+        memset(&pr, 0, sizeof pr);
+        for (size_t i = 0; i < flt->npatients; i++) {
+            reader_rebind(&rd, flt->patients[i]);
+            while (reader_next(&rd, &pr, &f))
+                consume(e, &pr, &f, as_of, flt, r, explain, &by_clin, &by_site);
+        }
+        rows_free(&pr);
+    } else if (!flt->patient && !explain) {
         rc = run_pipelined(e, &rd, as_of, flt, r, &by_clin, &by_site);
     } else {
         struct patient_rows pr;
@@ -1323,9 +1348,23 @@ int eval_each_patient(struct eval *e, day_t as_of, const struct eval_filter *f, 
     return rc;
 }
 
+int eval_each_patient_checked(struct eval *e, day_t as_of, const struct eval_filter *f, bool all,
+                              eval_patient_fn fn, void *ud, struct eval_result *r)
+{
+    e->visit_checks = true;
+    int rc = eval_each_patient(e, as_of, f, all, fn, ud, r);
+    e->visit_checks = false;
+    return rc;
+}
+
 struct host *eval_host(struct eval *e)
 {
     return e->h;
+}
+
+const struct med_timeline *eval_timeline(struct eval *e)
+{
+    return e->tl;
 }
 
 int eval_store(struct eval *e, const struct eval_result *r)

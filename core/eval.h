@@ -14,6 +14,7 @@ struct host;
 struct store;
 struct med_db;
 struct med_standard;
+struct med_timeline;
 
 enum gap_level { LEVEL_PATIENT, LEVEL_CLINICIAN, LEVEL_SITE };
 
@@ -25,6 +26,10 @@ struct gap {
 
 struct eval_filter {
     const char *site, *clinician, *patient, *check;
+    /* A list of patients instead of `patient`: each read with the one-patient queries on one
+     * connection, so a day's appointments cost as much as their own rows. */
+    const char *const *patients;
+    size_t npatients;
 };
 
 struct eval_result {
@@ -58,8 +63,14 @@ int eval_run(struct eval *e, day_t as_of, const struct eval_filter *f, struct ev
 typedef void (*eval_patient_fn)(struct eval *e, void *ud);
 int eval_each_patient(struct eval *e, day_t as_of, const struct eval_filter *f, bool all,
                       eval_patient_fn fn, void *ud, struct eval_result *r);
+/* The same, and runs the patient-level checks as eval_run does, their gaps going to r. */
+int eval_each_patient_checked(struct eval *e, day_t as_of, const struct eval_filter *f, bool all,
+                              eval_patient_fn fn, void *ud, struct eval_result *r);
 /* The host the evaluation runs checks in. */
 struct host *eval_host(struct eval *e);
+/* The dose timeline of the patient being visited: valid inside an eval_each_patient callback of
+ * a run filtered to one patient (whole-population runs build timelines on another thread). */
+const struct med_timeline *eval_timeline(struct eval *e);
 /* Replaces the stored results for r->as_of (one transaction). Only for unfiltered runs. */
 int eval_store(struct eval *e, const struct eval_result *r);
 void eval_result_free(struct eval_result *r);
@@ -69,8 +80,10 @@ const char *med_standard_name_of(struct eval *e);
 /* The as-of date for a command: given (validated), or today in the site's zone. 0 or 2. */
 int site_as_of(struct host *h, const char *given, day_t *out);
 
-/* Evidence for milestones, computed from the data as of a date (see docs/facts.md). Pushes a
- * table onto the host's Lua stack. */
+/* Evidence for milestones, computed from the data as of a date for one site ("" for the whole
+ * organisation): counts from an evaluation without checks, prescribers registered with the PDMP,
+ * and the last evaluation and reports produced. Pushes the table `e` the milestones' evidence
+ * functions read onto the host's Lua stack. Returns 0, or -1 with nothing pushed. */
 int eval_push_evidence(struct eval *e, day_t as_of, const char *site);
 
 /* Loads the MED database and the standard the site's config names (standard = "..."), looking

@@ -120,6 +120,8 @@ static int push_ctx(struct host *h, int entry, const struct report_request *rq, 
     lua_createtable(L, 0, 10);
     set_str(L, "report", rq->id);
     set_str(L, "as_of", date_format(rq->as_of, d));
+    lua_pushboolean(L, rq->as_of_given);
+    lua_setfield(L, -2, "as_of_given");
     set_str(L, "from", rq->from);
     set_str(L, "to", rq->to);
     set_str(L, "site", rq->site);

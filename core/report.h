@@ -17,6 +17,7 @@ struct store;
 struct report_request {
     const char *id;
     day_t as_of;
+    bool as_of_given;      /* the caller chose the date (else it is today) */
     const char *from, *to; /* ISO dates or NULL */
     const char *site, *clinician, *patient;
     enum render_format format;

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "eval.h"
 #include "host.h"
+#include "med.h"
 #include "report.h"
 #include "runchart.h"
 #include "store.h"
@@ -58,6 +59,7 @@ struct query {
     day_t as_of;
     struct eval_filter f;
     bool all;
+    bool empty_list; /* patients = {} asks for nobody */
 };
 
 static const char *opt_str(lua_State *L, const char *name)
@@ -68,6 +70,30 @@ static const char *opt_str(lua_State *L, const char *name)
     const char *s = lua_tostring(L, -1);
     lua_pop(L, 1); /* the string stays alive: the options table still holds it */
     return s;
+}
+
+/* Option `patients`: a list of ids. The array lives in a userdata left on the stack, so an
+ * error raised later frees it; the strings stay alive in the options table. */
+static void read_patients(lua_State *L, struct query *q)
+{
+    if (lua_getfield(L, 1, "patients") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (!lua_istable(L, -1))
+        luaL_error(L, "option 'patients' must be a list of patient ids");
+    size_t n = lua_rawlen(L, -1);
+    const char **ids = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ids, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (lua_rawgeti(L, -2, (lua_Integer)i + 1) != LUA_TSTRING)
+            luaL_error(L, "option 'patients' must be a list of patient ids (item %d)", (int)i + 1);
+        ids[i] = lua_tostring(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_remove(L, -2);
+    q->f.patients = ids;
+    q->f.npatients = n;
+    q->empty_list = n == 0;
 }
 
 static void read_query(lua_State *L, struct query *q, const char *const *allowed)
@@ -96,6 +122,7 @@ static void read_query(lua_State *L, struct query *q, const char *const *allowed
     q->f.site = opt_str(L, "site");
     q->f.clinician = opt_str(L, "clinician");
     q->f.patient = opt_str(L, "patient");
+    read_patients(L, q);
     lua_getfield(L, 1, "all");
     q->all = lua_toboolean(L, -1);
     lua_pop(L, 1);
@@ -137,6 +164,8 @@ static char *col_dup(sqlite3_stmt *st, int i)
     return s ? xstrdup((const char *)s) : NULL;
 }
 
+static void load_rows(sqlite3_stmt *st, struct eval_result *r);
+
 /* Loads the stored results of a whole-population evaluation for the date, if there was one. */
 static bool load_stored(struct store *s, const struct query *q, struct eval_result *r)
 {
@@ -160,11 +189,22 @@ static bool load_stored(struct store *s, const struct query *q, struct eval_resu
         s, "SELECT check_id, patient_id, clinician_id, site_id, severity, due, detail FROM "
            "check_results WHERE as_of = ?1 AND (?2 IS NULL OR site_id = ?2) AND (?3 IS NULL OR "
            "clinician_id = ?3) AND (?4 IS NULL OR patient_id = ?4)");
-    sqlite3_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
-    const char *binds[] = {q->f.site, q->f.clinician, q->f.patient};
-    for (int i = 0; i < 3; i++)
-        if (binds[i])
-            sqlite3_bind_text(st, i + 2, binds[i], -1, SQLITE_TRANSIENT);
+    size_t rounds = q->f.npatients ? q->f.npatients : 1;
+    for (size_t k = 0; k < rounds && !q->empty_list; k++) {
+        sqlite3_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
+        const char *binds[] = {q->f.site, q->f.clinician,
+                               q->f.npatients ? q->f.patients[k] : q->f.patient};
+        for (int i = 0; i < 3; i++)
+            if (binds[i])
+                sqlite3_bind_text(st, i + 2, binds[i], -1, SQLITE_TRANSIENT);
+        load_rows(st, r);
+        sqlite3_reset(st);
+    }
+    return true;
+}
+
+static void load_rows(sqlite3_stmt *st, struct eval_result *r)
+{
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (r->ngaps == r->capgaps) {
             r->capgaps = r->capgaps ? r->capgaps * 2 : 64;
@@ -183,8 +223,6 @@ static bool load_stored(struct store *s, const struct query *q, struct eval_resu
         g->detail = col_dup(st, 6);
         g->level = g->patient ? LEVEL_PATIENT : g->clinician ? LEVEL_CLINICIAN : LEVEL_SITE;
     }
-    sqlite3_reset(st);
-    return true;
 }
 
 static const char *const level_names[] = {"patient", "clinician", "site"};
@@ -230,7 +268,8 @@ static void push_check_owners(struct host *h)
 /* sixbb.report.gaps{ as_of=, site=, clinician=, patient= } -> gaps, summary */
 static int l_gaps(lua_State *L)
 {
-    static const char *const allowed[] = {"as_of", "site", "clinician", "patient", NULL};
+    static const char *const allowed[] = {"as_of",   "site",     "clinician",
+                                          "patient", "patients", NULL};
     struct query q;
     read_query(L, &q, allowed);
     struct host *h = host_from_lua(L);
@@ -240,7 +279,7 @@ static int l_gaps(lua_State *L)
     memset(&r, 0, sizeof r);
     r.as_of = q.as_of;
     bool stored = load_stored(h->store, &q, &r);
-    if (!stored && eval_run(shared_eval(L), q.as_of, &q.f, &r, NULL) != 0) {
+    if (!stored && !q.empty_list && eval_run(shared_eval(L), q.as_of, &q.f, &r, NULL) != 0) {
         eval_result_free(&r);
         return luaL_error(L, "sixbb.report.gaps: the evaluation failed (see the message above)");
     }
@@ -273,32 +312,238 @@ struct collect {
     lua_State *L;
     int list;
     lua_Integer n;
+    const day_t *med_on; /* dates for p.med_on, or NULL */
+    size_t nmed_on;
 };
+
+/* p.med_on[date] = the MED on each date asked for, from the patient's timeline as of the
+ * evaluation date (a fill after a date cannot be active on it, so this is the MED as of it). */
+static void set_med_on(struct eval *e, struct collect *c)
+{
+    lua_State *L = c->L;
+    const struct med_timeline *tl = eval_timeline(e);
+    lua_createtable(L, 0, (int)c->nmed_on);
+    char d[16];
+    for (size_t i = 0; i < c->nmed_on; i++) {
+        lua_pushnumber(L, med_timeline_med_at(tl, c->med_on[i]));
+        lua_setfield(L, -2, date_format(c->med_on[i], d));
+    }
+    lua_setfield(L, -2, "med_on");
+}
 
 static void collect_patient(struct eval *e, void *ud)
 {
-    (void)e;
     struct collect *c = ud;
+    if (c->med_on)
+        set_med_on(e, c);
     lua_pushvalue(c->L, -1);
     lua_rawseti(c->L, c->list, ++c->n);
 }
 
-/* sixbb.report.patients{ as_of=, site=, clinician=, patient=, all= } -> list of fact tables */
+/* Option med_on: a list of dates, kept in a userdata left on the stack. */
+static void read_med_on(lua_State *L, const struct query *q, struct collect *c)
+{
+    if (lua_getfield(L, 1, "med_on") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (!lua_istable(L, -1))
+        luaL_error(L, "option 'med_on' must be a list of dates");
+    if (!q->f.patient && !q->f.npatients && !q->empty_list)
+        luaL_error(L, "option 'med_on' needs 'patient' or 'patients'");
+    size_t n = lua_rawlen(L, -1);
+    day_t *days = lua_newuserdatauv(L, (n ? n : 1) * sizeof *days, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, -2, (lua_Integer)i + 1);
+        const char *s = lua_tostring(L, -1);
+        if (!s || date_parse(s, strlen(s), &days[i]) != 0)
+            luaL_error(L, "option 'med_on' must be a list of dates (YYYY-MM-DD)");
+        lua_pop(L, 1);
+    }
+    lua_remove(L, -2);
+    c->med_on = days;
+    c->nmed_on = n;
+}
+
+/* p.gaps for every collected patient: the gaps of the run, in report order. */
+static void attach_gaps(lua_State *L, struct host *h, int list, struct eval_result *r)
+{
+    if (r->ngaps)
+        qsort(r->gaps, r->ngaps, sizeof *r->gaps, cmp_gap);
+    push_check_owners(h);
+    int owners = lua_gettop(L);
+    lua_newtable(L); /* id -> p */
+    int byid = lua_gettop(L);
+    for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, list); i++) {
+        lua_rawgeti(L, list, i);
+        lua_newtable(L);
+        lua_setfield(L, -2, "gaps");
+        lua_getfield(L, -1, "id");
+        lua_insert(L, -2);
+        lua_rawset(L, byid);
+    }
+    for (size_t i = 0; i < r->ngaps; i++) {
+        if (!r->gaps[i].patient || lua_getfield(L, byid, r->gaps[i].patient) != LUA_TTABLE) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_getfield(L, -1, "gaps");
+        push_gap(L, &r->gaps[i], owners);
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        lua_pop(L, 2);
+    }
+    lua_settop(L, owners - 1);
+}
+
+/* sixbb.report.patients{ as_of=, site=, clinician=, patient=, patients=, all=, gaps=, med_on= }
+ * -> list of fact tables */
 static int l_patients(lua_State *L)
 {
-    static const char *const allowed[] = {"as_of", "site", "clinician", "patient", "all", NULL};
+    static const char *const allowed[] = {"as_of", "site", "clinician", "patient", "patients",
+                                          "all",   "gaps", "med_on",    NULL};
     struct query q;
     read_query(L, &q, allowed);
+    lua_getfield(L, 1, "gaps");
+    bool with_gaps = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    struct collect c = {L, 0, 0, NULL, 0};
+    read_med_on(L, &q, &c);
     struct eval *e = shared_eval(L);
     lua_newtable(L);
-    struct collect c = {L, lua_gettop(L), 0};
+    c.list = lua_gettop(L);
     struct eval_result r;
-    int rc = eval_each_patient(e, q.as_of, &q.f, q.all, collect_patient, &c, &r);
+    memset(&r, 0, sizeof r);
+    int rc = 0;
+    if (!q.empty_list)
+        rc = with_gaps ? eval_each_patient_checked(e, q.as_of, &q.f, q.all, collect_patient, &c, &r)
+                       : eval_each_patient(e, q.as_of, &q.f, q.all, collect_patient, &c, &r);
+    lua_settop(L, c.list);
+    if (rc == 0 && with_gaps)
+        attach_gaps(L, host_from_lua(L), c.list, &r);
     eval_result_free(&r);
     if (rc != 0)
         return luaL_error(L,
                           "sixbb.report.patients: the evaluation failed (see the message above)");
-    lua_settop(L, c.list);
+    return 1;
+}
+
+/* ------------------------------------------------------------------ med_series */
+
+struct series {
+    day_t from, to;
+    double *out;
+    bool found;
+};
+
+static void series_patient(struct eval *e, void *ud)
+{
+    struct series *sr = ud;
+    med_timeline_daily(eval_timeline(e), sr->from, sr->to, sr->out);
+    sr->found = true;
+}
+
+static day_t opt_date(lua_State *L, const char *name, day_t dflt)
+{
+    const char *s = opt_str(L, name);
+    day_t d = dflt;
+    if (s && date_parse(s, strlen(s), &d) != 0)
+        luaL_error(L, "option '%s' must be a date (YYYY-MM-DD), got '%s'", name, s);
+    return d;
+}
+
+#define SERIES_MAX_DAYS 3660
+
+/* sixbb.report.med_series{ patient=, from=, to= } -> { {date=, med=}, ... } one per day, or
+ * nil when there is no such patient. The timeline is built as of `to`, as evaluation does. */
+static int l_med_series(lua_State *L)
+{
+    static const char *const allowed[] = {"patient", "from", "to", NULL};
+    struct query q;
+    read_query(L, &q, allowed);
+    if (!q.f.patient)
+        return luaL_error(L, "sixbb.report.med_series needs the option 'patient'");
+    day_t to = opt_date(L, "to", q.as_of);
+    day_t from = opt_date(L, "from", to - 364);
+    if (from > to || to - from >= SERIES_MAX_DAYS)
+        return luaL_error(L,
+                          "sixbb.report.med_series: 'from' must be on or before 'to', and "
+                          "at most %d days before it",
+                          SERIES_MAX_DAYS - 1);
+    struct eval *e = shared_eval(L);
+    size_t n = (size_t)(to - from) + 1;
+    struct series sr = {from, to, xcalloc(n, sizeof(double)), false};
+    struct eval_result r;
+    struct eval_filter f = {.patient = q.f.patient};
+    int rc = eval_each_patient(e, to, &f, true, series_patient, &sr, &r);
+    eval_result_free(&r);
+    if (rc != 0 || !sr.found) {
+        free(sr.out);
+        if (rc != 0)
+            return luaL_error(L, "sixbb.report.med_series: the evaluation failed");
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, (int)n, 0);
+    char d[16];
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 0, 2);
+        set_s(L, "date", date_format(from + (day_t)i, d));
+        lua_pushnumber(L, sr.out[i]);
+        lua_setfield(L, -2, "med");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    free(sr.out);
+    return 1;
+}
+
+/* ------------------------------------------------------------------ names */
+
+/* sixbb.report.names{ "P1", "P2", ... } -> { P1 = "name", ... } when the site's config sets
+ * reports.show_names = true; otherwise an empty table, so names (PHI) stay out of reports
+ * unless a site chose to show them. */
+static int l_names(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    struct host *h = host_from_lua(L);
+    host_push_config_path(h, "reports.show_names");
+    bool show = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    lua_newtable(L);
+    if (!show || !h->store)
+        return 1;
+    int out = lua_gettop(L);
+    sqlite3_stmt *st = store_prepare(h->store, "SELECT name FROM patients WHERE patient_id = ?1");
+    if (!st)
+        return 1;
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (lua_rawgeti(L, 1, i) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            continue;
+        }
+        const char *id = lua_tostring(L, -1);
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+            lua_pushstring(L, (const char *)sqlite3_column_text(st, 0));
+            lua_setfield(L, out, id);
+        }
+        sqlite3_reset(st);
+        lua_pop(L, 1);
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------ evidence */
+
+/* sixbb.report.evidence{ site=, as_of= } -> the table milestones' evidence functions read */
+static int l_evidence(lua_State *L)
+{
+    static const char *const allowed[] = {"site", "as_of", NULL};
+    struct query q;
+    read_query(L, &q, allowed);
+    struct eval *e = shared_eval(L);
+    if (eval_push_evidence(e, q.as_of, q.f.site ? q.f.site : "") != 0)
+        return luaL_error(L, "sixbb.report.evidence: the evaluation failed");
     return 1;
 }
 
@@ -575,9 +820,15 @@ static int l_exists(lua_State *L)
 
 int luaopen_sixbb_report(lua_State *L)
 {
-    static const luaL_Reg fns[] = {{"gaps", l_gaps},         {"patients", l_patients},
-                                   {"runchart", l_runchart}, {"run", l_run},
-                                   {"exists", l_exists},     {NULL, NULL}};
+    static const luaL_Reg fns[] = {{"gaps", l_gaps},
+                                   {"patients", l_patients},
+                                   {"runchart", l_runchart},
+                                   {"med_series", l_med_series},
+                                   {"names", l_names},
+                                   {"evidence", l_evidence},
+                                   {"run", l_run},
+                                   {"exists", l_exists},
+                                   {NULL, NULL}};
     luaL_newlib(L, fns);
     return 1;
 }

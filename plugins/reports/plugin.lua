@@ -6,8 +6,14 @@ local sixbb = require "sixbb"
 return sixbb.plugin {
   id = "reports",
   block = "Reports",
-  description = "Reference reports built on sixbb.report: care gaps by clinician.",
+  description = "Clinical reports built on sixbb.report: care gaps by clinician, the huddle list, the patient summary, the registry, data quality, milestones and the self-assessment.",
   reports = {
     require "gaps",
+    require "huddle",
+    require "patient",
+    require "registry",
+    require "data_quality",
+    require "milestones",
+    require "self_assessment",
   },
 }

@@ -64,3 +64,45 @@ describe("the reports plugin", function()
     assert.equal("reports", found.plugin)
   end)
 end)
+
+describe("the clinical reports", function()
+  it("are all registered by the reports plugin", function()
+    local ids = {}
+    for _, r in ipairs(sixbb.registry("reports")) do
+      if r.plugin == "reports" then ids[#ids + 1] = r.id end
+    end
+    table.sort(ids)
+    assert.same({ "data-quality", "gaps", "huddle", "milestones", "patient", "registry",
+                  "self-assessment" }, ids)
+  end)
+  it("declare their thresholds as params", function()
+    for _, r in ipairs(sixbb.registry("reports")) do
+      if r.id == "huddle" then
+        assert.equal(90, r.params.trend_days)
+        assert.equal(5, r.params.stable_within)
+      end
+    end
+  end)
+end)
+
+describe("the helpers behind them", function()
+  it("check their options", function()
+    assert.error(function() sixbb.report.med_series { to = "2026-06-30" } end, "needs the option 'patient'")
+    assert.error(function() sixbb.report.med_series { patient = "P1", from = "2026-07-01", to = "2026-06-30" } end,
+                 "on or before")
+    assert.error(function() sixbb.report.patients { patients = "P1" } end, "list of patient ids")
+    assert.error(function() sixbb.report.patients { patients = { 7 } } end, "list of patient ids")
+    assert.error(function() sixbb.report.patients { as_of = "2026-06-30", med_on = { "2026-06-31" } } end)
+  end)
+  it("return nothing for nobody", function()
+    assert.equal(0, #sixbb.report.patients { as_of = "2026-06-30", patients = {} })
+    assert.equal(0, #sixbb.report.gaps { as_of = "2026-06-30", patients = {} })
+    assert.equal(nil, sixbb.report.med_series { patient = "P1", to = "2026-06-30" })
+    assert.equal(nil, next(sixbb.report.names { "P1" }))
+  end)
+  it("give the milestones' evidence of an empty site", function()
+    local e = sixbb.report.evidence { as_of = "2026-06-30" }
+    assert.equal(0, e.patients)
+    assert.equal("2026-06-30", e.as_of)
+  end)
+end)
