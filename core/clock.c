@@ -52,6 +52,12 @@ void clock_init_fake(struct clock *c, double start, double scale)
                         .fake = true};
 }
 
+void clock_rebase(struct clock *c)
+{
+    if (c->fake && c->now == fake_now)
+        c->real_base = clock_monotonic();
+}
+
 static int parse_start(const char *text, double *out)
 {
     char *end;

@@ -27,6 +27,9 @@ void clock_init_system(struct clock *c);
 void clock_init_manual(struct clock *c, double at);
 /* A clock that starts at `start` and runs `scale` times faster than real time. */
 void clock_init_fake(struct clock *c, double start, double scale);
+/* Restarts a fake clock at its start time from now, so the time spent loading plugins does not
+ * count against a test's accelerated schedule. The system clock is left alone. */
+void clock_rebase(struct clock *c);
 /* The system clock, unless SIXBB_FAKE_NOW is set (an ISO date-time such as
  * 2026-01-05T07:29:58Z, or Unix seconds); then a fake clock starting there and running
  * SIXBB_TIME_SCALE times real speed (default 1). -1 with a message in err when they are
