@@ -89,8 +89,13 @@ static void cell_text(const cJSON *v, char *out, size_t n)
         snprintf(out, n, "%s", v->valuestring);
     else if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble)
         snprintf(out, n, "%lld", (long long)v->valuedouble);
-    else if (cJSON_IsNumber(v))
+    else if (cJSON_IsNumber(v)) {
+        /* Two decimals at most, and none that say nothing (9.5, not 9.50). */
         snprintf(out, n, "%.2f", v->valuedouble);
+        size_t len = strlen(out);
+        while (len > 0 && out[len - 1] == '0')
+            out[--len] = '\0';
+    }
     else if (cJSON_IsBool(v))
         snprintf(out, n, "%s", cJSON_IsTrue(v) ? "yes" : "no");
     else

@@ -44,8 +44,11 @@ local function item_rows(st, occasion, info)
   return rows
 end
 
+-- Block means per occasion (the mean of the block's item means), and the change from the
+-- kickoff at the latest occasion, over the items scored at both (as `sixbb assess summary`).
 local function block_rows(st, info)
   local rows = {}
+  local latest = st["end"] and "end" or st.midpoint and "midpoint" or nil
   for _, block in ipairs(common.BLOCKS) do
     local row = { block = common.BLOCK_TITLES[block] }
     local any = false
@@ -56,8 +59,14 @@ local function block_rows(st, info)
       end
       if n > 0 then row[oc], any = round(sum / n), true end
     end
-    local last = row["end"] or row.midpoint
-    if last and row.kickoff then row.change = round(last - row.kickoff) end
+    if latest and st.kickoff then
+      local diff, n = 0, 0
+      for item, r in pairs(st[latest]) do
+        local b = st.kickoff[item]
+        if b and info[item] and info[item].block == block then diff, n = diff + r.mean - b.mean, n + 1 end
+      end
+      if n > 0 then row.change = round(diff / n) end
+    end
     if any then rows[#rows + 1] = row end
   end
   return rows
