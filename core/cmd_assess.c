@@ -32,9 +32,9 @@ static const char assess_usage[] =
     "      behavioral_health, pharmacist, moud_provider, other) or staff_group.\n";
 
 static const char *const occasions[] = {"kickoff", "midpoint", "end"};
-static const char *const roles[] = {"qi_lead", "clinical_champion", "tracking_lead",
-                                    "ma",      "nurse",             "behavioral_health",
-                                    "pharmacist", "moud_provider",  "other", "staff_group"};
+static const char *const roles[] = {
+    "qi_lead",           "clinical_champion", "tracking_lead", "ma",    "nurse",
+    "behavioral_health", "pharmacist",        "moud_provider", "other", "staff_group"};
 
 #define MAX_ITEM 64
 
@@ -111,8 +111,10 @@ static int parse_scores(const char *text, const struct items *it, int scores[MAX
             rc = cli_fail("--scores: item %ld has score %ld; scores run from 1 to 12", item, score);
         else if (scores[item])
             rc = cli_fail("--scores: item %ld is given twice", item);
-        else
-            scores[item] = (int)score, count++;
+        else {
+            scores[item] = (int)score;
+            count++;
+        }
     }
     free(copy);
     if (!rc && !count)
@@ -123,7 +125,8 @@ static int parse_scores(const char *text, const struct items *it, int scores[MAX
 static int do_record(struct site *s, const struct record_args *a)
 {
     if (!a->site || !a->occasion || !a->role || !a->scores)
-        return cli_usage_error("assess", "assess record needs --site, --occasion, --role and --scores");
+        return cli_usage_error("assess",
+                               "assess record needs --site, --occasion, --role and --scores");
     day_t d;
     if (prog_need_word("occasion", a->occasion, occasions, ARRAY_LEN(occasions)) ||
         prog_need_word("role", a->role, roles, ARRAY_LEN(roles)) ||
@@ -138,8 +141,8 @@ static int do_record(struct site *s, const struct record_args *a)
         return EXIT_FAIL;
     char date[16], item[8], score[8];
     date_format(d, date);
-    const char *v[7] = {a->site, a->occasion, a->role, a->respondent ? a->respondent : "", date,
-                        item, score};
+    const char *v[7] = {a->site, a->occasion, a->role, a->respondent ? a->respondent : "",
+                        date,    item,        score};
     store_begin(s->store);
     bool ok = true;
     int n = 0;
@@ -229,8 +232,10 @@ static int do_import(struct site *s, const char *file)
 {
     struct import_state is = {.st = s->store};
     items_load(s->host, &is.it);
-    store_exec(s->store, "CREATE TEMP TABLE IF NOT EXISTS assess_seen(k TEXT PRIMARY KEY); "
-                         "DELETE FROM temp.assess_seen", NULL, 0);
+    store_exec(s->store,
+               "CREATE TEMP TABLE IF NOT EXISTS assess_seen(k TEXT PRIMARY KEY); "
+               "DELETE FROM temp.assess_seen",
+               NULL, 0);
     store_begin(s->store);
     int rc = prog_csv_each(file, csv_cols, ARRAY_LEN(csv_cols), import_row, &is);
     items_free(&is.it);
@@ -262,7 +267,7 @@ static double num(const cJSON *o, const char *k)
     return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
-/* Adds block, change; returns the item rows of one site and occasion grouped for blocks. */
+/* Completes an item row: its block, the means rounded, and the change from the kickoff mean. */
 static void add_item_fields(cJSON *row, const struct items *it)
 {
     long item = (long)num(row, "item");
@@ -274,8 +279,8 @@ static void add_item_fields(cJSON *row, const struct items *it)
     cJSON_AddItemToObject(row, "change", json_num_rounded(mean - base, 2));
 }
 
-/* Block means of the rows rows[from..to): the mean of the item means, and of their baselines
- * over the items that have one. */
+/* Block means of one clinic at one occasion: the mean of its item means, and the change from
+ * the kickoff over the items scored at both (so an item skipped once does not move a block). */
 static cJSON *block_rows(cJSON *items, const char *site, const char *occasion)
 {
     cJSON *out = cJSON_CreateArray();
@@ -290,9 +295,13 @@ static cJSON *block_rows(cJSON *items, const char *site, const char *occasion)
                 strcmp(cJSON_GetObjectItem(r, "occasion")->valuestring, occasion) ||
                 !cJSON_IsString(blk) || strcmp(blk->valuestring, prog_blocks[b]))
                 continue;
-            sum += num(r, "mean"), n++;
-            if (!isnan(num(r, "baseline")))
-                bsum += num(r, "baseline"), msum += num(r, "mean"), bn++;
+            sum += num(r, "mean");
+            n++;
+            if (!isnan(num(r, "baseline"))) {
+                bsum += num(r, "baseline");
+                msum += num(r, "mean");
+                bn++;
+            }
         }
         if (!n)
             continue;
@@ -348,13 +357,16 @@ static int do_summary(struct site *s, const char *site, bool json)
         json_print(root);
         return EXIT_OK;
     }
-    static const char *const icols[] = {"site", "occasion", "item", "block", "n", "mean",
-                                        "min",  "max",      "change", NULL};
-    static const char *const bcols[] = {"site", "occasion", "block", "items", "mean", "change", NULL};
+    static const char *const icols[] = {"site", "occasion", "item", "block",  "n",
+                                        "mean", "min",      "max",  "change", NULL};
+    static const char *const bcols[] = {"site", "occasion", "block", "items",
+                                        "mean", "change",   NULL};
     puts("Items");
-    prog_print_table(cJSON_GetObjectItem(root, "items"), icols, "No self-assessment scores recorded.");
+    prog_print_table(cJSON_GetObjectItem(root, "items"), icols,
+                     "No self-assessment scores recorded.");
     puts("\nBlocks");
-    prog_print_table(cJSON_GetObjectItem(root, "blocks"), bcols, "No self-assessment scores recorded.");
+    prog_print_table(cJSON_GetObjectItem(root, "blocks"), bcols,
+                     "No self-assessment scores recorded.");
     cJSON_Delete(root);
     return EXIT_OK;
 }
@@ -363,22 +375,19 @@ int cmd_assess(struct cli *cli, int argc, char **argv)
 {
     struct record_args a = {0};
     bool json = false;
-    const struct opt opts[] = {{"site", 0, OPT_VALUE, &a.site},
-                               {"occasion", 0, OPT_VALUE, &a.occasion},
-                               {"role", 0, OPT_VALUE, &a.role},
-                               {"respondent", 0, OPT_VALUE, &a.respondent},
-                               {"date", 0, OPT_VALUE, &a.date},
-                               {"scores", 0, OPT_VALUE, &a.scores},
-                               {"json", 0, OPT_FLAG, &json},
-                               {NULL, 0, 0, NULL}};
+    const struct opt opts[] = {
+        {"site", 0, OPT_VALUE, &a.site}, {"occasion", 0, OPT_VALUE, &a.occasion},
+        {"role", 0, OPT_VALUE, &a.role}, {"respondent", 0, OPT_VALUE, &a.respondent},
+        {"date", 0, OPT_VALUE, &a.date}, {"scores", 0, OPT_VALUE, &a.scores},
+        {"json", 0, OPT_FLAG, &json},    {NULL, 0, 0, NULL}};
     char **pos = NULL;
     int npos = 0;
     int rc = cli_parse(argc, argv, opts, assess_usage, &pos, &npos);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
     const char *sub = npos ? pos[0] : "";
-    int kind = strcmp(sub, "record") == 0 && npos == 1   ? 0
-               : strcmp(sub, "import") == 0 && npos == 2 ? 1
+    int kind = strcmp(sub, "record") == 0 && npos == 1    ? 0
+               : strcmp(sub, "import") == 0 && npos == 2  ? 1
                : strcmp(sub, "summary") == 0 && npos == 1 ? 2
                                                           : -1;
     const char *file = kind == 1 ? pos[1] : NULL;
@@ -389,7 +398,9 @@ int cmd_assess(struct cli *cli, int argc, char **argv)
     struct site *s = site_open(cli, SITE_HOST | (kind == 2 ? SITE_READONLY : 0), "assess");
     if (!s)
         return EXIT_FAIL;
-    rc = kind == 0 ? do_record(s, &a) : kind == 1 ? do_import(s, file) : do_summary(s, a.site, json);
+    rc = kind == 0   ? do_record(s, &a)
+         : kind == 1 ? do_import(s, file)
+                     : do_summary(s, a.site, json);
     site_close(s);
     return rc;
 }

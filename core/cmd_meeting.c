@@ -23,9 +23,9 @@ static const char meetings_usage[] =
     "\n"
     "Lists recorded meetings, newest first.\n";
 
-static const char *const types[] = {"orientation",      "kickoff_planning",     "kickoff",
-                                    "action_plan",      "improvement_team",     "shared_learning_call",
-                                    "success_sustainability"};
+static const char *const types[] = {
+    "orientation",          "kickoff_planning",      "kickoff", "action_plan", "improvement_team",
+    "shared_learning_call", "success_sustainability"};
 
 struct meeting_args {
     const char *site, *type, *date, *attendees, *notes;
@@ -46,8 +46,9 @@ static int do_add(struct site *s, const struct meeting_args *a)
     int rc = validate(s, a);
     if (rc)
         return rc;
-    sqlite3_stmt *st = store_prepare(s->store, "INSERT INTO meetings(site_id, type, date, attendees, "
-                                               "notes) VALUES (?1,?2,?3,?4,?5)");
+    sqlite3_stmt *st =
+        store_prepare(s->store, "INSERT INTO meetings(site_id, type, date, attendees, "
+                                "notes) VALUES (?1,?2,?3,?4,?5)");
     prog_bind(st, 1, a->site);
     prog_bind(st, 2, a->type);
     prog_bind(st, 3, a->date);
@@ -58,20 +59,17 @@ static int do_add(struct site *s, const struct meeting_args *a)
     snprintf(detail, sizeof detail, "%s at site %s on %s", a->type, a->site, a->date);
     if (prog_write(s->store, st, "record the meeting", "add", "meeting", NULL, detail, &new_id))
         return EXIT_FAIL;
-    printf("Recorded %s meeting %lld at site %s on %s\n", a->type,
-           new_id, a->site, a->date);
+    printf("Recorded %s meeting %lld at site %s on %s\n", a->type, new_id, a->site, a->date);
     return EXIT_OK;
 }
 
 int cmd_meeting(struct cli *cli, int argc, char **argv)
 {
     struct meeting_args a = {0};
-    const struct opt opts[] = {{"site", 0, OPT_VALUE, &a.site},
-                               {"type", 0, OPT_VALUE, &a.type},
-                               {"date", 0, OPT_VALUE, &a.date},
-                               {"attendees", 0, OPT_VALUE, &a.attendees},
-                               {"notes", 0, OPT_VALUE, &a.notes},
-                               {NULL, 0, 0, NULL}};
+    const struct opt opts[] = {
+        {"site", 0, OPT_VALUE, &a.site},   {"type", 0, OPT_VALUE, &a.type},
+        {"date", 0, OPT_VALUE, &a.date},   {"attendees", 0, OPT_VALUE, &a.attendees},
+        {"notes", 0, OPT_VALUE, &a.notes}, {NULL, 0, 0, NULL}};
     char **pos = NULL;
     int npos = 0;
     int rc = cli_parse(argc, argv, opts, meeting_usage, &pos, &npos);
@@ -80,7 +78,8 @@ int cmd_meeting(struct cli *cli, int argc, char **argv)
     bool add = npos == 1 && strcmp(pos[0], "add") == 0;
     free(pos);
     if (!add)
-        return cli_usage_error("meeting", "expected 'meeting add' (list them with 'sixbb meetings')");
+        return cli_usage_error("meeting",
+                               "expected 'meeting add' (list them with 'sixbb meetings')");
     struct site *s = site_open(cli, 0, "meeting add");
     if (!s)
         return EXIT_FAIL;
@@ -119,7 +118,8 @@ int cmd_meetings(struct cli *cli, int argc, char **argv)
     if (json) {
         prog_print_json("meetings", rows);
     } else {
-        static const char *const cols[] = {"id", "site", "date", "type", "attendees", "notes", NULL};
+        static const char *const cols[] = {"id",        "site",  "date", "type",
+                                           "attendees", "notes", NULL};
         prog_print_table(rows, cols, "No meetings recorded.");
         cJSON_Delete(rows);
     }

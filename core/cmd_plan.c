@@ -172,8 +172,7 @@ static int do_activity(struct site *s, int npos, char **pos, const struct plan_a
     snprintf(detail, sizeof detail, "plan %s, %s", a->plan, a->block);
     if (prog_write(s->store, q, "add the activity", "add", "plan_activity", NULL, detail, &new_id))
         return EXIT_FAIL;
-    printf("Added activity %lld to plan %s (%s)\n",
-           new_id, a->plan, a->block);
+    printf("Added activity %lld to plan %s (%s)\n", new_id, a->plan, a->block);
     return EXIT_OK;
 }
 
@@ -198,8 +197,7 @@ static int step_add(struct site *s, const struct plan_args *a)
     snprintf(detail, sizeof detail, "activity %s", a->activity);
     if (prog_write(s->store, q, "add the step", "add", "plan_step", NULL, detail, &new_id))
         return EXIT_FAIL;
-    printf("Added step %lld to activity %s\n",
-           new_id, a->activity);
+    printf("Added step %lld to activity %s\n", new_id, a->activity);
     return EXIT_OK;
 }
 
@@ -302,15 +300,16 @@ static void print_plan(const cJSON *p)
         cJSON_ArrayForEach(s, cJSON_GetObjectItem(act, "steps"))
         {
             const char *done = str(s, "done");
-            printf("    %s %d. %s", done ? "[x]" : "[ ]", (int)cJSON_GetObjectItem(s, "id")->valuedouble,
-                   str(s, "what"));
+            printf("    %s %d. %s", done ? "[x]" : "[ ]",
+                   (int)cJSON_GetObjectItem(s, "id")->valuedouble, str(s, "what"));
             if (str(s, "who"))
                 printf(" — %s", str(s, "who"));
             if (str(s, "when"))
                 printf(", by %s", str(s, "when"));
             if (done)
                 printf(", done %s", done);
-            printf("%s%s\n", flag(s, "overdue") ? "  OVERDUE" : "", flag(s, "carried") ? " (carried)" : "");
+            printf("%s%s\n", flag(s, "overdue") ? "  OVERDUE" : "",
+                   flag(s, "carried") ? " (carried)" : "");
         }
     }
 }
@@ -353,17 +352,25 @@ static int do_show(struct site *s, int npos, char **pos, const struct plan_args 
 int cmd_plan(struct cli *cli, int argc, char **argv)
 {
     struct plan_args a = {0};
-    const struct opt opts[] = {
-        {"site", 0, OPT_VALUE, &a.site},         {"through", 0, OPT_VALUE, &a.through},
-        {"goal", 0, OPT_VALUE, &a.goal},         {"from", 0, OPT_VALUE, &a.from},
-        {"plan", 0, OPT_VALUE, &a.plan},         {"block", 0, OPT_VALUE, &a.block},
-        {"title", 0, OPT_VALUE, &a.title},       {"manager", 0, OPT_VALUE, &a.manager},
-        {"due", 0, OPT_VALUE, &a.due},           {"resources", 0, OPT_VALUE, &a.resources},
-        {"activity", 0, OPT_VALUE, &a.activity}, {"what", 0, OPT_VALUE, &a.what},
-        {"who", 0, OPT_VALUE, &a.who},           {"when", 0, OPT_VALUE, &a.when},
-        {"date", 0, OPT_VALUE, &a.date},         {"as-of", 0, OPT_VALUE, &a.as_of},
-        {"future", 0, OPT_FLAG, &a.future},      {"json", 0, OPT_FLAG, &a.json},
-        {NULL, 0, 0, NULL}};
+    const struct opt opts[] = {{"site", 0, OPT_VALUE, &a.site},
+                               {"through", 0, OPT_VALUE, &a.through},
+                               {"goal", 0, OPT_VALUE, &a.goal},
+                               {"from", 0, OPT_VALUE, &a.from},
+                               {"plan", 0, OPT_VALUE, &a.plan},
+                               {"block", 0, OPT_VALUE, &a.block},
+                               {"title", 0, OPT_VALUE, &a.title},
+                               {"manager", 0, OPT_VALUE, &a.manager},
+                               {"due", 0, OPT_VALUE, &a.due},
+                               {"resources", 0, OPT_VALUE, &a.resources},
+                               {"activity", 0, OPT_VALUE, &a.activity},
+                               {"what", 0, OPT_VALUE, &a.what},
+                               {"who", 0, OPT_VALUE, &a.who},
+                               {"when", 0, OPT_VALUE, &a.when},
+                               {"date", 0, OPT_VALUE, &a.date},
+                               {"as-of", 0, OPT_VALUE, &a.as_of},
+                               {"future", 0, OPT_FLAG, &a.future},
+                               {"json", 0, OPT_FLAG, &a.json},
+                               {NULL, 0, 0, NULL}};
     char **pos = NULL;
     int npos = 0;
     int rc = cli_parse(argc, argv, opts, plan_usage, &pos, &npos);
@@ -417,7 +424,8 @@ int cmd_plans(struct cli *cli, int argc, char **argv)
         return EXIT_FAIL;
     day_t d;
     char today[16];
-    if ((rc = site_as_of(s->host, as_of, &d)) != 0 || (site && (rc = prog_need_site(s->store, site)))) {
+    if ((rc = site_as_of(s->host, as_of, &d)) != 0 ||
+        (site && (rc = prog_need_site(s->store, site)))) {
         site_close(s);
         return rc;
     }
@@ -435,8 +443,8 @@ int cmd_plans(struct cli *cli, int argc, char **argv)
     if (json) {
         prog_print_json("plans", rows);
     } else {
-        static const char *const cols[] = {"plan", "site",    "from", "through",
-                                           "open", "overdue", "done", "goal", NULL};
+        static const char *const cols[] = {"plan",    "site", "from", "through", "open",
+                                           "overdue", "done", "goal", NULL};
         prog_print_table(rows, cols, "No action plans yet.");
         cJSON_Delete(rows);
     }

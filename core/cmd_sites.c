@@ -32,25 +32,22 @@ static const char site_usage[] =
 static const char *const stages[] = {"prepare_launch", "design_implement", "monitor_sustain"};
 static const char *const tracks[] = {"full", "fast_track"};
 
-/* The current stage row is the one that started last (ties: recorded last). */
-#define CURRENT(col)                                                                               \
-    "(SELECT " col " FROM site_stages g WHERE g.site_id = s.site_id "                              \
-    "ORDER BY g.start_date DESC, g.id DESC LIMIT 1)"
-#define LAST_MEETING(type)                                                                         \
-    "(SELECT max(date) FROM meetings m WHERE m.site_id = s.site_id AND m.type = '" type "')"
-#define HAS_ROLE(role)                                                                             \
-    "EXISTS (SELECT 1 FROM team_members t WHERE t.site_id = s.site_id AND t.role = '" role "')"
-
+/* One row per clinic: the current stage is the row that started last (ties: recorded last). */
 static const char list_sql[] =
-    "SELECT s.site_id AS site, s.name, " CURRENT("stage") " AS stage, " CURRENT(
-        "track") " AS track, " CURRENT("start_date") " AS stage_start, "
-                                                     "(SELECT count(*) FROM team_members t WHERE "
-                                                     "t.site_id = s.site_id) AS team, "
-    "nullif(trim(CASE WHEN " HAS_ROLE("qi_lead") " THEN '' ELSE 'qi_lead' END || ' ' || "
-    "CASE WHEN " HAS_ROLE("clinical_champion") " THEN '' ELSE 'clinical_champion' END), '') "
-    "AS missing_roles, " LAST_MEETING("improvement_team") " AS last_improvement_team, " LAST_MEETING(
-        "action_plan") " AS last_action_plan "
-                       "FROM sites s ORDER BY s.site_id";
+    "WITH cur AS (SELECT site_id, stage, track, start_date, row_number() OVER (PARTITION BY "
+    "site_id ORDER BY start_date DESC, id DESC) AS n FROM site_stages), "
+    "met AS (SELECT site_id, max(CASE WHEN type = 'improvement_team' THEN date END) AS it, "
+    "max(CASE WHEN type = 'action_plan' THEN date END) AS ap FROM meetings GROUP BY site_id), "
+    "team AS (SELECT site_id, count(*) AS n, max(role = 'qi_lead') AS qi, "
+    "max(role = 'clinical_champion') AS cc FROM team_members GROUP BY site_id) "
+    "SELECT s.site_id AS site, s.name, cur.stage, cur.track, cur.start_date AS stage_start, "
+    "coalesce(team.n, 0) AS team, "
+    "nullif(trim(CASE WHEN team.qi THEN '' ELSE 'qi_lead' END || ' ' || "
+    "CASE WHEN team.cc THEN '' ELSE 'clinical_champion' END), '') AS missing_roles, "
+    "met.it AS last_improvement_team, met.ap AS last_action_plan "
+    "FROM sites s LEFT JOIN cur ON cur.site_id = s.site_id AND cur.n = 1 "
+    "LEFT JOIN met ON met.site_id = s.site_id LEFT JOIN team ON team.site_id = s.site_id "
+    "ORDER BY s.site_id";
 
 /* missing_roles as a JSON list rather than words separated by spaces. */
 static void roles_to_list(cJSON *rows)
@@ -78,9 +75,15 @@ static int do_list(struct site *s, bool json)
         prog_print_json("sites", rows);
         return EXIT_OK;
     }
-    static const char *const cols[] = {"site",  "stage",         "track",
-                                       "stage_start", "team",    "last_improvement_team",
-                                       "last_action_plan", "missing_roles", NULL};
+    static const char *const cols[] = {"site",
+                                       "stage",
+                                       "track",
+                                       "stage_start",
+                                       "team",
+                                       "last_improvement_team",
+                                       "last_action_plan",
+                                       "missing_roles",
+                                       NULL};
     prog_print_table(rows, cols, "No sites yet: import sites.csv or use 'sixbb site set'.");
     cJSON_Delete(rows);
     return EXIT_OK;
@@ -148,8 +151,9 @@ static void current_stage(struct store *st, const char *site, char **stage, char
 
 static bool save_name(struct store *st, const char *site, const char *name, bool exists)
 {
-    sqlite3_stmt *q = store_prepare(st, exists ? "UPDATE sites SET name = ?2 WHERE site_id = ?1"
-                                               : "INSERT INTO sites(site_id, name) VALUES (?1, ?2)");
+    sqlite3_stmt *q =
+        store_prepare(st, exists ? "UPDATE sites SET name = ?2 WHERE site_id = ?1"
+                                 : "INSERT INTO sites(site_id, name) VALUES (?1, ?2)");
     sqlite3_bind_text(q, 1, site, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 2, name, -1, SQLITE_TRANSIENT);
     bool ok = sqlite3_step(q) == SQLITE_DONE;
@@ -160,8 +164,9 @@ static bool save_name(struct store *st, const char *site, const char *name, bool
 static bool save_stage(struct store *st, const char *site, const char *stage, const char *track,
                        const char *date)
 {
-    sqlite3_stmt *q = store_prepare(st, "INSERT INTO site_stages(site_id, stage, track, start_date, "
-                                        "recorded_at) VALUES (?1,?2,?3,?4,strftime('%s','now'))");
+    sqlite3_stmt *q =
+        store_prepare(st, "INSERT INTO site_stages(site_id, stage, track, start_date, "
+                          "recorded_at) VALUES (?1,?2,?3,?4,strftime('%s','now'))");
     sqlite3_bind_text(q, 1, site, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 2, stage, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 3, track, -1, SQLITE_TRANSIENT);
@@ -208,7 +213,10 @@ static int do_set(struct site *s, const struct set_args *a)
         bool ok = !a->name || save_name(s->store, a->site, a->name, exists);
         if (ok && (a->stage || a->track))
             ok = save_stage(s->store, a->site, a->stage ? a->stage : stage,
-                            a->track ? a->track : track ? track : "full", date);
+                            a->track ? a->track
+                            : track  ? track
+                                     : "full",
+                            date);
         rc = prog_finish(s->store, ok, "update the site");
         if (rc == 0)
             printf("Site %s updated\n", a->site);
@@ -221,8 +229,10 @@ static int do_set(struct site *s, const struct set_args *a)
 int cmd_site(struct cli *cli, int argc, char **argv)
 {
     struct set_args a = {0};
-    const struct opt opts[] = {{"stage", 0, OPT_VALUE, &a.stage}, {"track", 0, OPT_VALUE, &a.track},
-                               {"date", 0, OPT_VALUE, &a.date},   {"name", 0, OPT_VALUE, &a.name},
+    const struct opt opts[] = {{"stage", 0, OPT_VALUE, &a.stage},
+                               {"track", 0, OPT_VALUE, &a.track},
+                               {"date", 0, OPT_VALUE, &a.date},
+                               {"name", 0, OPT_VALUE, &a.name},
                                {NULL, 0, 0, NULL}};
     char **pos = NULL;
     int npos = 0;

@@ -106,8 +106,9 @@ static int do_summary(struct site *s, const char *site, bool json)
         prog_print_json("questions", rows);
         return EXIT_OK;
     }
-    static const char *const show[] = {"site",   "question", "baseline_n",   "baseline_mean", "end_n",
-                                       "end_mean", "change", "text_answers", NULL};
+    static const char *const show[] = {"site",          "question",     "baseline_n",
+                                       "baseline_mean", "end_n",        "end_mean",
+                                       "change",        "text_answers", NULL};
     prog_print_table(rows, show, "No survey answers recorded.");
     cJSON_Delete(rows);
     return EXIT_OK;
@@ -136,7 +137,8 @@ int cmd_survey(struct cli *cli, int argc, char **argv)
         return cli_usage_error("survey", "survey import needs --kind kickoff or --kind outcomes");
     if (import && prog_need_word("survey kind", kind, kinds, ARRAY_LEN(kinds)))
         return EXIT_FAIL;
-    struct site *s = site_open(cli, summary ? SITE_READONLY : 0, import ? "survey import" : "survey");
+    struct site *s =
+        site_open(cli, summary ? SITE_READONLY : 0, import ? "survey import" : "survey");
     if (!s)
         return EXIT_FAIL;
     rc = import ? do_import(s, kind, file) : do_summary(s, site, json);

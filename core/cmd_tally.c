@@ -55,9 +55,10 @@ static int validate(struct site *s, const struct tally_args *a, long *count)
 int cmd_tally(struct cli *cli, int argc, char **argv)
 {
     struct tally_args a = {0};
-    const struct opt opts[] = {{"site", 0, OPT_VALUE, &a.site}, {"measure", 0, OPT_VALUE, &a.measure},
-                               {"date", 0, OPT_VALUE, &a.date}, {"count", 0, OPT_VALUE, &a.count},
-                               {"note", 0, OPT_VALUE, &a.note}, {NULL, 0, 0, NULL}};
+    const struct opt opts[] = {
+        {"site", 0, OPT_VALUE, &a.site}, {"measure", 0, OPT_VALUE, &a.measure},
+        {"date", 0, OPT_VALUE, &a.date}, {"count", 0, OPT_VALUE, &a.count},
+        {"note", 0, OPT_VALUE, &a.note}, {NULL, 0, 0, NULL}};
     char **pos = NULL;
     int npos = 0;
     int rc = cli_parse(argc, argv, opts, tally_usage, &pos, &npos);
@@ -73,8 +74,9 @@ int cmd_tally(struct cli *cli, int argc, char **argv)
     long count = 0;
     rc = validate(s, &a, &count);
     if (rc == 0) {
-        sqlite3_stmt *q = store_prepare(s->store, "INSERT INTO tallies(site_id, measure, date, count, "
-                                                  "note) VALUES (?1,?2,?3,?4,?5)");
+        sqlite3_stmt *q =
+            store_prepare(s->store, "INSERT INTO tallies(site_id, measure, date, count, "
+                                    "note) VALUES (?1,?2,?3,?4,?5)");
         prog_bind(q, 1, a.site);
         prog_bind(q, 2, a.measure);
         prog_bind(q, 3, a.date);

@@ -19,9 +19,9 @@ static const char team_usage[] =
     "ROLE: qi_lead, clinical_champion, tracking_lead, ma, nurse, behavioral_health,\n"
     "      pharmacist, moud_provider, other.\n";
 
-static const char *const roles[] = {"qi_lead",           "clinical_champion", "tracking_lead",
-                                    "ma",                "nurse",             "behavioral_health",
-                                    "pharmacist",        "moud_provider",     "other"};
+static const char *const roles[] = {
+    "qi_lead",           "clinical_champion", "tracking_lead", "ma",   "nurse",
+    "behavioral_health", "pharmacist",        "moud_provider", "other"};
 
 struct team_args {
     const char *site, *role, *name, *email;
@@ -32,9 +32,9 @@ static int do_list(struct site *s, const struct team_args *a)
 {
     if (a->site && prog_need_site(s->store, a->site))
         return EXIT_FAIL;
-    sqlite3_stmt *st = store_prepare(
-        s->store, "SELECT id, site_id AS site, role, name, email FROM team_members "
-                  "WHERE ?1 IS NULL OR site_id = ?1 ORDER BY site_id, role, id");
+    sqlite3_stmt *st =
+        store_prepare(s->store, "SELECT id, site_id AS site, role, name, email FROM team_members "
+                                "WHERE ?1 IS NULL OR site_id = ?1 ORDER BY site_id, role, id");
     prog_bind(st, 1, a->site);
     cJSON *rows = prog_rows(st);
     if (a->json) {
@@ -57,8 +57,9 @@ static int do_add(struct site *s, const struct team_args *a)
         return cli_fail("the name is empty");
     if (prog_need_site(s->store, a->site))
         return EXIT_FAIL;
-    sqlite3_stmt *st = store_prepare(s->store, "INSERT INTO team_members(site_id, role, name, email, "
-                                               "added_at) VALUES (?1,?2,?3,?4,strftime('%s','now'))");
+    sqlite3_stmt *st =
+        store_prepare(s->store, "INSERT INTO team_members(site_id, role, name, email, "
+                                "added_at) VALUES (?1,?2,?3,?4,strftime('%s','now'))");
     prog_bind(st, 1, a->site);
     prog_bind(st, 2, a->role);
     prog_bind(st, 3, a->name);
@@ -67,10 +68,10 @@ static int do_add(struct site *s, const struct team_args *a)
     char detail[120];
     snprintf(detail, sizeof detail, "%s at site %s", a->role, a->site);
     /* The audit entry names the role, never the person. */
-    if (prog_write(s->store, st, "add the team member", "add", "team_member", NULL, detail, &new_id))
+    if (prog_write(s->store, st, "add the team member", "add", "team_member", NULL, detail,
+                   &new_id))
         return EXIT_FAIL;
-    printf("Added team member %lld (%s) to site %s\n",
-           new_id, a->role, a->site);
+    printf("Added team member %lld (%s) to site %s\n", new_id, a->role, a->site);
     return EXIT_OK;
 }
 
@@ -90,8 +91,8 @@ static int do_remove(struct site *s, const struct team_args *a, int npos, char *
         return cli_fail("no team member %s at site %s", pos[1], a->site);
     st = store_prepare(s->store, "DELETE FROM team_members WHERE id = ?1");
     prog_bind(st, 1, pos[1]);
-    if (prog_write(s->store, st, "remove the team member", "remove", "team_member", pos[1],
-                   a->site, NULL))
+    if (prog_write(s->store, st, "remove the team member", "remove", "team_member", pos[1], a->site,
+                   NULL))
         return EXIT_FAIL;
     printf("Removed team member %s from site %s\n", pos[1], a->site);
     return EXIT_OK;
@@ -100,9 +101,9 @@ static int do_remove(struct site *s, const struct team_args *a, int npos, char *
 int cmd_team(struct cli *cli, int argc, char **argv)
 {
     struct team_args a = {0};
-    const struct opt opts[] = {{"site", 0, OPT_VALUE, &a.site},   {"role", 0, OPT_VALUE, &a.role},
-                               {"name", 0, OPT_VALUE, &a.name},   {"email", 0, OPT_VALUE, &a.email},
-                               {"json", 0, OPT_FLAG, &a.json},    {NULL, 0, 0, NULL}};
+    const struct opt opts[] = {{"site", 0, OPT_VALUE, &a.site}, {"role", 0, OPT_VALUE, &a.role},
+                               {"name", 0, OPT_VALUE, &a.name}, {"email", 0, OPT_VALUE, &a.email},
+                               {"json", 0, OPT_FLAG, &a.json},  {NULL, 0, 0, NULL}};
     char **pos = NULL;
     int npos = 0;
     int rc = cli_parse(argc, argv, opts, team_usage, &pos, &npos);
@@ -120,7 +121,8 @@ int cmd_team(struct cli *cli, int argc, char **argv)
         return EXIT_FAIL;
     }
     if (list)
-        rc = npos > 1 ? cli_usage_error("team", "unexpected argument '%s'", pos[1]) : do_list(s, &a);
+        rc =
+            npos > 1 ? cli_usage_error("team", "unexpected argument '%s'", pos[1]) : do_list(s, &a);
     else
         rc = add ? (npos > 1 ? cli_usage_error("team", "unexpected argument '%s'", pos[1])
                              : do_add(s, &a))

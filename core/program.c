@@ -95,8 +95,7 @@ static void cell_text(const cJSON *v, char *out, size_t n)
         size_t len = strlen(out);
         while (len > 0 && out[len - 1] == '0')
             out[--len] = '\0';
-    }
-    else if (cJSON_IsBool(v))
+    } else if (cJSON_IsBool(v))
         snprintf(out, n, "%s", cJSON_IsTrue(v) ? "yes" : "no");
     else
         snprintf(out, n, "-");

@@ -74,8 +74,9 @@ static void test_checks(void **state)
 static void test_rows(void **state)
 {
     struct fixture *f = *state;
-    sqlite3_stmt *st = store_prepare(f->s, "SELECT site_id AS site, 2 AS n, 2.0 / 3 AS r, NULL AS x "
-                                           "FROM sites");
+    sqlite3_stmt *st =
+        store_prepare(f->s, "SELECT site_id AS site, 2 AS n, 2.0 / 3 AS r, NULL AS x "
+                            "FROM sites");
     cJSON *rows = prog_rows(st);
     char *text = cJSON_PrintUnformatted(rows);
     assert_string_equal(text, "[{\"site\":\"N1\",\"n\":2,\"r\":0.67,\"x\":null}]");
