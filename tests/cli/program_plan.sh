@@ -46,6 +46,8 @@ rejected 1 "sixbb: no plan activity 42" "$SIXBB" -C s plan step add --activity 4
 rejected 1 "sixbb: --when 'soon' is not a date (YYYY-MM-DD)" "$SIXBB" -C s plan step add --activity 1 --what X --when soon
 rejected 1 "sixbb: step 1 is already done (2026-04-14)" "$SIXBB" -C s plan step done 1
 rejected 1 "sixbb: no plan step 77" "$SIXBB" -C s plan step done 77
+rejected 2 "expected 'plan step add' or 'plan step done ID'" "$SIXBB" -C s plan step done 2 2
+rejected 2 "plan show takes --site S or one plan id" "$SIXBB" -C s plan show 1 --site N1
 rejected 1 "sixbb: no site 'Q1' in this registry" "$SIXBB" -C s plan new --site Q1 --from 2026-07-01 --through 2026-09-30 --goal G
 rejected 1 "sixbb: --through 2026-03-01 is before the plan's start" \
   "$SIXBB" -C s plan new --site N1 --from 2026-04-01 --through 2026-03-01 --goal G

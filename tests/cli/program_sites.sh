@@ -16,7 +16,8 @@ rejected() {
   equals "$(dump)" "$before" "database after '$*'"
 }
 
-for c in sites site team meeting meetings; do
+# Every facilitator command explains itself.
+for c in sites site team meeting meetings plan plans assess tally tallies survey; do
   expect_rc 0 "$SIXBB" -C s "$c" --help
   contains "$out" "usage: sixbb [-C DIR] $c"
 done
@@ -34,6 +35,9 @@ equals "$(sqlite3 s/sixbb.db "SELECT stage || ' ' || track FROM site_stages WHER
 # A clinic not imported yet is created with --name.
 expect_rc 0 "$SIXBB" -C s site set W4 --name "West Clinic" --stage prepare_launch --date 2026-05-01
 equals "$(sqlite3 s/sixbb.db "SELECT name FROM sites WHERE site_id='W4'")" "West Clinic"
+equals "$(sqlite3 s/sixbb.db "SELECT group_concat(action || ' ' || entity_id || ': ' || detail, '|') FROM audit_log WHERE entity = 'site' AND entity_id IN ('N1', 'W4')")" \
+  "stage N1: prepare_launch (full) from 2026-01-05|stage N1: design_implement (full) from 2026-04-01|create W4: West Clinic|stage W4: prepare_launch (full) from 2026-05-01" \
+  "site audit entries"
 
 rejected 1 "sixbb: stage 'launch' is not one of prepare_launch, design_implement, monitor_sustain" \
   "$SIXBB" -C s site set N1 --stage launch
@@ -107,6 +111,11 @@ equals "$(ap R2)" "" "R2 met in June"
 equals "$(ap V3)" "" "V3 is not in design and implement"
 equals "$(echo "$out" | jq -r '[.gaps[] | select(.check=="team-meeting-due" and .site=="R2") | .due] | join(";")')" \
   "2026-06-01" "team meeting still checked"
+# The window is a parameter the site can change.
+printf 'return { checks = { ["action-plan-meeting-due"] = { days = 120 } } }\n' > s/sixbb.lua
+expect_rc 0 "$SIXBB" -C s check --as-of 2026-07-10 --json
+equals "$(ap N1)" "" "N1 within a 120-day window"
+printf 'return {}\n' > s/sixbb.lua
 # The stage in force at the as-of date: N1 was still preparing on 2026-03-01.
 expect_rc 0 "$SIXBB" -C s check --as-of 2026-03-01 --json
 equals "$(ap N1)" "" "N1 before design and implement"
