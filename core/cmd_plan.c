@@ -119,7 +119,10 @@ static int do_new(struct site *s, const struct plan_args *a)
         cJSON_AddStringToObject(o, "site", a->site);
         cJSON_AddStringToObject(o, "from", fromtxt);
         cJSON_AddStringToObject(o, "through", a->through);
-        cJSON_AddNumberToObject(o, "previous", (double)prev);
+        if (prev)
+            cJSON_AddNumberToObject(o, "previous", (double)prev);
+        else
+            cJSON_AddNullToObject(o, "previous");
         cJSON_AddNumberToObject(o, "carried_steps", carried);
         json_print(o);
     } else {

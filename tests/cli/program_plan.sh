@@ -23,6 +23,8 @@ expect_rc 0 "$SIXBB" -C s plans --help
 # The first plan: two block activities, one future activity, steps.
 expect_rc 0 "$SIXBB" -C s plan new --site N1 --from 2026-04-01 --through 2026-06-30 --goal "Every LtOT patient labeled"
 equals "$out" "Started plan 1 for site N1, 2026-04-01 to 2026-06-30"
+expect_rc 0 "$SIXBB" -C s plan new --site R2 --from 2026-04-01 --through 2026-06-30 --goal "Naloxone" --json
+equals "$(echo "$out" | jq -c '[.plan, .site, .previous, .carried_steps]')" '[2,"R2",null,0]' "a first plan carries nothing"
 expect_rc 0 "$SIXBB" -C s plan activity add --plan 1 --block tracking --title "Label LtOT patients" \
   --manager "Tracking lead" --due 2026-06-15 --resources "registry list"
 equals "$out" "Added activity 1 to plan 1 (tracking)"
@@ -54,7 +56,7 @@ rejected 1 "sixbb: --through 2026-03-01 is before the plan's start" \
 rejected 2 "plan new needs --site, --through and --goal" "$SIXBB" -C s plan new --site N1
 rejected 2 "expected a sub-command: new, activity, step, show" "$SIXBB" -C s plan rename
 rejected 1 "sixbb: the goal is empty" "$SIXBB" -C s plan new --site N1 --from 2026-07-01 --through 2026-09-30 --goal ""
-equals "$(q "SELECT count(*) FROM audit_log WHERE entity IN ('action_plan','plan_activity','plan_step')")" 10 "plan audit entries: 1 plan, 3 activities, 4 steps, 2 done"
+equals "$(q "SELECT count(*) FROM audit_log WHERE entity IN ('action_plan','plan_activity','plan_step')")" 11 "plan audit entries: 2 plans, 3 activities, 4 steps, 2 done"
 
 # show: open steps past their date are marked.
 expect_rc 0 "$SIXBB" -C s plan show --site N1 --as-of 2026-05-20
@@ -88,8 +90,8 @@ html=$(cat plan.html)
 for id in overview block-tracking block-policies future milestones milestone-table activities; do
   contains "$html" "id=\"$id\"" "html"
 done
-expect_rc 1 "$SIXBB" -C s report action-plan --site R2
-contains "$err" "site R2 has no action plan yet"
+expect_rc 1 "$SIXBB" -C s report action-plan --site V3
+contains "$err" "site V3 has no action plan yet"
 expect_rc 1 "$SIXBB" -C s report action-plan
 contains "$err" "this registry holds 3 sites; say which with --site"
 
@@ -99,15 +101,15 @@ expect_rc 0 "$SIXBB" -C s plan activity add --plan 1 --block leadership --title 
 expect_rc 0 "$SIXBB" -C s plan step add --activity 4 --what "Agree the hour" --when 2026-04-10
 expect_rc 0 "$SIXBB" -C s plan step done 5 --date 2026-04-09
 expect_rc 0 "$SIXBB" -C s plan new --site N1 --from 2026-07-01 --through 2026-09-30 --goal "Agreements signed" --json
-equals "$(echo "$out" | jq -c '[.plan, .previous, .carried_steps]')" '[2,1,2]' "plan 2 carries 2 steps"
-equals "$(q "SELECT group_concat(title || ':' || carried_from, '|') FROM (SELECT * FROM plan_activities WHERE plan_id = 2 ORDER BY id)")" \
+equals "$(echo "$out" | jq -c '[.plan, .previous, .carried_steps]')" '[3,1,2]' "plan 3 carries 2 steps"
+equals "$(q "SELECT group_concat(title || ':' || carried_from, '|') FROM (SELECT * FROM plan_activities WHERE plan_id = 3 ORDER BY id)")" \
   "Label LtOT patients:1|Revise the agreement:2|Pre-visit planning:3" "carried activities"
-equals "$(q "SELECT group_concat(what || ':' || carried_from, '|') FROM (SELECT s.* FROM plan_steps s JOIN plan_activities a ON a.id = s.activity_id WHERE a.plan_id = 2 ORDER BY s.id)")" \
+equals "$(q "SELECT group_concat(what || ':' || carried_from, '|') FROM (SELECT s.* FROM plan_steps s JOIN plan_activities a ON a.id = s.activity_id WHERE a.plan_id = 3 ORDER BY s.id)")" \
   "Add the problem-list code:2|Approve:4" "carried steps"
-equals "$(q "SELECT previous_id FROM action_plans WHERE plan_id = 2")" 1
+equals "$(q "SELECT previous_id FROM action_plans WHERE plan_id = 3")" 1
 equals "$(q "SELECT count(*) FROM plan_steps WHERE done IS NULL")" 4 "the old plan keeps its own steps"
 expect_rc 0 "$SIXBB" -C s plan show --site N1 --as-of 2026-07-02
-contains "$out" "Action plan 2"
+contains "$out" "Action plan 3"
 contains "$out" "(carried)"
 expect_rc 0 "$SIXBB" -C s report action-plan --site N1 --as-of 2026-07-02 --json
 equals "$(echo "$out" | jq -r '.figures[] | select(.label=="Open steps") | .value')" 2
