@@ -30,9 +30,10 @@ local function row_for(site, ctx, attention)
                     .. "FROM plan_steps s JOIN plan_activities a ON a.id = s.activity_id "
                     .. "WHERE s.done IS NULL AND a.plan_id = (SELECT max(plan_id) FROM action_plans "
                     .. "WHERE site_id = ?1)", id, ctx.as_of)
+  -- Gaps of the latest evaluation on or before the date: a clinic with none then has none,
+  -- whatever older evaluations found.
   local gaps = one("SELECT count(*) AS n FROM check_results WHERE site_id = ?1 AND as_of = "
-                   .. "(SELECT max(as_of) FROM check_results WHERE site_id = ?1 AND as_of <= ?2)",
-                   id, ctx.as_of)
+                   .. "(SELECT max(as_of) FROM evaluations WHERE as_of <= ?2)", id, ctx.as_of)
   local it_last = last_meeting(id, "improvement_team", ctx.as_of)
   local ap_last = last_meeting(id, "action_plan", ctx.as_of)
   local it_next, it_late = next_meeting(it_last, p.team_days, ctx.as_of)

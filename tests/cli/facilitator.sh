@@ -108,4 +108,11 @@ equals "$(echo "$out" | jq -c '[.activities[] | [.title, [.steps[] | .what]]]')"
 expect_rc 0 sx report multi-site --as-of 2026-07-02 --json
 equals "$(row N1 '[.plan_last, .plan_next, .open_steps]')" '["2026-07-02","2026-10-02",1]' "N1 after the meeting"
 
+# R2 meets too; the next evaluation's gaps replace the old count (none left for R2).
+sx meeting add --site R2 --type improvement_team --date 2026-07-02 >/dev/null
+sx meeting add --site R2 --type action_plan --date 2026-07-02 >/dev/null
+sx check --as-of 2026-07-02 >/dev/null
+expect_rc 0 sx report multi-site --as-of 2026-07-02 --json
+equals "$(row R2 .open_gaps)" 0 "R2 after its meetings"
+
 done_ok
