@@ -31,5 +31,17 @@ int cmd_outbox(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_record(struct cli *cli, int argc, char **argv);
+/* The facilitator's commands (docs/facilitators.md). */
+int cmd_sites(struct cli *cli, int argc, char **argv);
+int cmd_site(struct cli *cli, int argc, char **argv);
+int cmd_team(struct cli *cli, int argc, char **argv);
+int cmd_meeting(struct cli *cli, int argc, char **argv);
+int cmd_meetings(struct cli *cli, int argc, char **argv);
+int cmd_plan(struct cli *cli, int argc, char **argv);
+int cmd_plans(struct cli *cli, int argc, char **argv);
+int cmd_assess(struct cli *cli, int argc, char **argv);
+int cmd_tally(struct cli *cli, int argc, char **argv);
+int cmd_tallies(struct cli *cli, int argc, char **argv);
+int cmd_survey(struct cli *cli, int argc, char **argv);
 
 #endif

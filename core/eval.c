@@ -1021,6 +1021,27 @@ static void clinician_checks(struct eval *e, day_t as_of, const struct eval_filt
     sqlite3_reset(st);
 }
 
+/* s.stage and s.track: the program stage in force at the as-of date (site_stages, see
+ * docs/facilitators.md), so stage-specific program checks such as action-plan-meeting-due can
+ * skip clinics the stage does not concern. Both stay nil when no stage is recorded. */
+static void site_stage_facts(struct eval *e, const char *site, const char *as_of)
+{
+    sqlite3_stmt *st = store_prepare(e->s, "SELECT stage, track FROM site_stages WHERE site_id = ?1 "
+                                           "AND start_date <= ?2 ORDER BY start_date DESC, id DESC "
+                                           "LIMIT 1");
+    if (!st)
+        return; /* a database from before the stages table */
+    sqlite3_bind_text(st, 1, site, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, as_of, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        lua_pushstring(e->h->L, col(st, 0));
+        lua_setfield(e->h->L, -2, "stage");
+        lua_pushstring(e->h->L, col(st, 1));
+        lua_setfield(e->h->L, -2, "track");
+    }
+    sqlite3_reset(st);
+}
+
 static void site_checks(struct eval *e, day_t as_of, const struct eval_filter *flt,
                         struct eval_result *r, const struct tallies *by_site)
 {
@@ -1066,6 +1087,7 @@ static void site_checks(struct eval *e, day_t as_of, const struct eval_filter *f
         }
         sqlite3_reset(mt);
         lua_setfield(L, -2, "last_meeting");
+        site_stage_facts(e, sites[i].id, d);
         run_level_checks(e, LEVEL_SITE, flt, r, sites[i].id, NULL, sites[i].id);
         lua_pop(L, 1);
     }

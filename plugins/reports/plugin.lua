@@ -6,7 +6,7 @@ local sixbb = require "sixbb"
 return sixbb.plugin {
   id = "reports",
   block = "Reports",
-  description = "Clinical reports built on sixbb.report: care gaps by clinician, the huddle list, the patient summary, the registry, data quality, milestones and the self-assessment.",
+  description = "Clinical reports built on sixbb.report: care gaps by clinician, the huddle list, the patient summary, the registry, data quality and milestones.",
   reports = {
     require "gaps",
     require "huddle",
@@ -14,6 +14,5 @@ return sixbb.plugin {
     require "registry",
     require "data_quality",
     require "milestones",
-    require "self_assessment",
   },
 }

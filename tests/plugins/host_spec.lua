@@ -20,13 +20,13 @@ describe("sixbb.date", function()
 end)
 
 describe("plugins", function()
-  it("lists the six building blocks and the reports plugin", function()
+  it("lists the six building blocks, program, and the reports plugins", function()
     local ids = {}
     for _, p in ipairs(sixbb.plugins()) do
       if p.status == "loaded" then ids[#ids + 1] = p.id end
     end
     table.sort(ids)
-    assert.same({ "complex", "leadership", "measuring", "policies", "program", "reports", "tracking", "visits" }, ids)
+    assert.same({ "complex", "leadership", "measuring", "policies", "program", "program-reports", "reports", "tracking", "visits" }, ids)
   end)
   it("keeps the API read-only", function()
     assert.error(function() sixbb.version = "x" end, "read%-only")

@@ -72,8 +72,7 @@ describe("the clinical reports", function()
       if r.plugin == "reports" then ids[#ids + 1] = r.id end
     end
     table.sort(ids)
-    assert.same({ "data-quality", "gaps", "huddle", "milestones", "patient", "registry",
-                  "self-assessment" }, ids)
+    assert.same({ "data-quality", "gaps", "huddle", "milestones", "patient", "registry" }, ids)
   end)
   it("declare their thresholds as params", function()
     for _, r in ipairs(sixbb.registry("reports")) do
