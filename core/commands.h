@@ -31,5 +31,7 @@ int cmd_outbox(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_record(struct cli *cli, int argc, char **argv);
+int cmd_aim(struct cli *cli, int argc, char **argv);  /* core/cmd_aim.c */
+int cmd_aims(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -9,5 +9,7 @@ return sixbb.plugin {
   description = "Dashboard, measures by month and clinician measures, with run charts, aims and patient lists.",
   reports = {
     require "measures",
+    require "dashboard",
+    require "clinician",
   },
 }
