@@ -46,6 +46,7 @@ struct engine {
     size_t ngroups;
     struct buf ids; /* NUL-terminated ids: groups' and listed patients' */
     size_t capl;
+    size_t cur_site, cur_clin; /* the visited patient's groups ((size_t)-1: no clinician) */
 };
 
 static const char *const STANDARDS[] = {"hedis-hdo", "pqa-cob", "pqa-omp"};
@@ -257,14 +258,15 @@ static size_t ids_add(struct engine *en, const char *s)
     return at;
 }
 
-static struct group *group_get(struct engine *en, enum group_level level, const char *id,
-                               const char *site)
+/* An index, not a pointer: adding a group moves the array. */
+static size_t group_get(struct engine *en, enum group_level level, const char *id,
+                        const char *site)
 {
     char key[2 * ID_MAX];
     snprintf(key, sizeof key, "%d:%s", (int)level, id);
     uint32_t at;
     if (med_strmap_get(&en->group_index, key, &at))
-        return &en->groups[at];
+        return at;
     en->groups = xrealloc(en->groups, (en->ngroups + 1) * sizeof *en->groups);
     struct group *g = &en->groups[en->ngroups];
     g->level = level;
@@ -272,7 +274,7 @@ static struct group *group_get(struct engine *en, enum group_level level, const 
     g->site_at = ids_add(en, site);
     g->cells = xcalloc(en->m->ndefs * en->m->nperiods, sizeof *g->cells);
     med_strmap_put(&en->group_index, key, (uint32_t)en->ngroups);
-    return &en->groups[en->ngroups++];
+    return en->ngroups++;
 }
 
 /* ------------------------------------------------------------------ evaluation */
@@ -301,13 +303,11 @@ static void list_add(struct engine *en, size_t mi, size_t p, const struct patien
 static void tally(struct engine *en, const struct patient_rows *pr, size_t mi, size_t p, bool num,
                   double value)
 {
-    struct group *gs[3] = {&en->groups[0], group_get(en, GROUP_SITE, pr->site, pr->site),
-                           pr->has_clinician ? group_get(en, GROUP_CLINICIAN, pr->clinician, pr->site)
-                                             : NULL};
+    size_t gs[3] = {0, en->cur_site, en->cur_clin};
     for (int k = 0; k < 3; k++) {
-        if (!gs[k])
+        if (gs[k] == (size_t)-1)
             continue;
-        struct cell *c = &gs[k]->cells[mi * en->m->nperiods + p];
+        struct cell *c = &en->groups[gs[k]].cells[mi * en->m->nperiods + p];
         c->den += 1;
         c->num += num;
         c->sum += value;
@@ -420,6 +420,10 @@ static void visit(struct eval *e, const struct patient_rows *pr, void *ud)
     if (!may_count(pr))
         return;
     med_timeline_build(en->tl, eval_standard(e), pr->fills, pr->nfills);
+    /* Looked up once per patient, not per number added. */
+    en->cur_site = group_get(en, GROUP_SITE, pr->site, pr->site);
+    en->cur_clin = pr->has_clinician ? group_get(en, GROUP_CLINICIAN, pr->clinician, pr->site)
+                                     : (size_t)-1;
     const struct rules *ru = eval_rules(e);
     struct patient_ctx c = {.pr = pr, .tl = en->tl};
     for (size_t p = 0; p < en->m->nperiods; p++) {

@@ -129,25 +129,56 @@ static void push_rows(lua_State *L, const struct measures *m)
     }
 }
 
-static void push_lists(lua_State *L, const struct measures *m)
+static void push_column_str(lua_State *L, const char *k, const char *v, lua_Integer i)
 {
-    lua_createtable(L, (int)m->nlists, 0);
+    lua_getfield(L, -1, k);
+    lua_pushstring(L, v ? v : "");
+    lua_rawseti(L, -2, i);
+    lua_pop(L, 1);
+}
+
+/* lists[measure] = { period =, patient = {...}, site = {...}, clinician = {...},
+ * numerator = {...}, value = {...} }: columns rather than a table per entry, because an
+ * organisation's lists run to hundreds of thousands of entries. Only the clinician's entries
+ * when list_clinician is given. */
+static void push_lists(lua_State *L, const struct measures *m, const char *only)
+{
+    static const char *const cols[] = {"patient", "site", "clinician", "numerator", "value"};
+    lua_createtable(L, 0, (int)m->ndefs);
     for (size_t i = 0; i < m->nlists; i++) {
         const struct measure_list_entry *l = &m->lists[i];
-        lua_createtable(L, 0, 7);
-        set_s(L, "measure", m->defs[l->measure].id);
-        set_s(L, "period", period_label(m, l->measure, l->period));
-        set_s(L, "patient", l->patient);
-        set_s(L, "site", l->site);
-        set_s(L, "clinician", l->clinician);
+        if (only && (!l->clinician || strcmp(l->clinician, only) != 0))
+            continue;
+        const char *id = m->defs[l->measure].id;
+        if (lua_getfield(L, -1, id) != LUA_TTABLE) {
+            lua_pop(L, 1);
+            lua_createtable(L, 0, 6);
+            for (size_t k = 0; k < ARRAY_LEN(cols); k++) {
+                lua_newtable(L);
+                lua_setfield(L, -2, cols[k]);
+            }
+            set_s(L, "period", period_label(m, l->measure, l->period));
+            lua_pushvalue(L, -1);
+            lua_setfield(L, -3, id);
+        }
+        lua_getfield(L, -1, "patient");
+        lua_Integer n = (lua_Integer)lua_rawlen(L, -1) + 1;
+        lua_pop(L, 1);
+        push_column_str(L, "patient", l->patient, n);
+        push_column_str(L, "site", l->site, n);
+        push_column_str(L, "clinician", l->clinician, n);
+        lua_getfield(L, -1, "numerator");
         lua_pushboolean(L, l->numerator);
-        lua_setfield(L, -2, "numerator");
-        set_n(L, "value", l->value);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
+        lua_rawseti(L, -2, n);
+        lua_getfield(L, -2, "value");
+        lua_pushnumber(L, l->value);
+        lua_rawseti(L, -2, n);
+        lua_pop(L, 3);
     }
 }
 
-/* compute{ as_of =, from =, to =, site =, clinician =, lists = "latest"|"all", store = bool } */
+/* compute{ as_of =, from =, to =, site =, clinician =, lists = "latest"|"all", list_clinician =,
+ * store = bool } */
 static int l_compute(lua_State *L)
 {
     if (lua_isnoneornil(L, 1)) {
@@ -165,6 +196,7 @@ static int l_compute(lua_State *L)
     rq.site = opt_str(L, "site");
     rq.clinician = opt_str(L, "clinician");
     const char *lists = opt_str(L, "lists");
+    const char *list_clinician = opt_str(L, "list_clinician");
     rq.all_lists = lists && strcmp(lists, "all") == 0;
     lua_getfield(L, 1, "store");
     rq.store = lua_toboolean(L, -1);
@@ -188,7 +220,7 @@ static int l_compute(lua_State *L)
     lua_setfield(L, -2, "periods");
     push_rows(L, m);
     lua_setfield(L, -2, "rows");
-    push_lists(L, m);
+    push_lists(L, m, list_clinician);
     lua_setfield(L, -2, "lists");
     measures_free(m);
     return 1;

@@ -4,7 +4,7 @@ local common = require "common"
 
 local function run(ctx)
   if not ctx.clinician then error("the clinician report needs --clinician C", 0) end
-  local res = common.compute(ctx, { site = ctx.site })
+  local res = common.compute(ctx, { site = ctx.site, list_clinician = ctx.clinician })
   local site
   for _, r in ipairs(res.rows) do
     if r.clinician == ctx.clinician then site = r.site break end

@@ -12,7 +12,7 @@ end
 function M.compute(ctx, opts)
   local res = sixbb.measures.compute {
     as_of = ctx.as_of, from = ctx.from, to = ctx.to, site = opts.site, clinician = opts.clinician,
-    store = opts.store, lists = opts.lists,
+    store = opts.store, lists = opts.lists, list_clinician = opts.list_clinician,
   }
   res.by_key = {}
   for _, r in ipairs(res.rows) do res.by_key[key(r.measure, r.period, r.site, r.clinician)] = r end
@@ -112,23 +112,40 @@ function M.show(def, v)
   return string.format("%.1f%%", v * 100)
 end
 
--- Sections listing the patients behind each measure in the last period: the denominator with a
--- yes/no for the numerator, filtered to the scope. Ids only, never names.
-function M.list_sections(res, defs, anchor_prefix, site, clinician)
-  local by = {}
-  for _, l in ipairs(res.lists) do
-    if (not site or l.site == site) and (not clinician or l.clinician == clinician) then
-      local t = by[l.measure] or {}
-      by[l.measure] = t
-      t[#t + 1] = l
-    end
+-- Ids as paragraphs: a dashboard for a whole organisation lists hundreds of thousands of
+-- patient-measure pairs, which as table rows would make a page too large to open or print.
+local function id_blocks(title, ids)
+  local blocks = { { type = "text", text = string.format("%s (%d):", title, #ids) } }
+  for i = 1, #ids, 400 do
+    blocks[#blocks + 1] = { type = "text", text = table.concat(ids, ", ", i, math.min(#ids, i + 399)) }
   end
+  return blocks
+end
+
+local function compact_blocks(rows)
+  local num, rest = {}, {}
+  for _, r in ipairs(rows) do
+    local t = r.numerator and num or rest
+    t[#t + 1] = r.patient
+  end
+  local blocks = id_blocks("In the numerator", num)
+  for _, b in ipairs(id_blocks("In the denominator only", rest)) do blocks[#blocks + 1] = b end
+  return blocks
+end
+
+-- Sections listing the patients behind each measure in the last period: the denominator with a
+-- yes/no for the numerator, filtered to the scope (compact: the ids as two paragraphs). Ids
+-- only, never names.
+function M.list_sections(res, defs, anchor_prefix, site, clinician, compact)
   local sections = {}
   for _, def in ipairs(defs) do
     local rows = {}
-    for _, l in ipairs(by[def.id] or {}) do
-      rows[#rows + 1] = { patient = l.patient, site = l.site, clinician = l.clinician or "",
-                          numerator = l.numerator, med = l.value }
+    local l = res.lists[def.id]
+    for i = 1, l and #l.patient or 0 do
+      if (not site or l.site[i] == site) and (not clinician or l.clinician[i] == clinician) then
+        rows[#rows + 1] = { patient = l.patient[i], site = l.site[i], clinician = l.clinician[i],
+                            numerator = l.numerator[i], med = l.value[i] }
+      end
     end
     table.sort(rows, function(a, b)
       if a.numerator ~= b.numerator then return a.numerator end
@@ -144,7 +161,7 @@ function M.list_sections(res, defs, anchor_prefix, site, clinician)
       id = anchor_prefix .. def.id, title = "Patients: " .. def.title, page_break = true,
       text = string.format("%s, period %s: %d patients in the denominator; those in the numerator first.",
                            def.id, M.period_of(res, def), #rows),
-      blocks = { { type = "table", columns = columns, rows = rows } },
+      blocks = compact and compact_blocks(rows) or { { type = "table", columns = columns, rows = rows } },
     }
   end
   return sections

@@ -19,7 +19,7 @@ local function summary_table(res, level, site)
   for _, r in ipairs(res.rows) do
     local g = level == "site" and r.site or r.clinician
     if r.level == level and (not site or r.site == site) and not seen[g] then
-      seen[g] = true
+      seen[g] = r.site
       groups[#groups + 1] = g
     end
   end
@@ -36,11 +36,7 @@ local function summary_table(res, level, site)
     row._href.total = "#list-" .. def.id
     for _, g in ipairs(groups) do
       local r = level == "site" and common.row(res, def.id, period, g, nil)
-      if level == "clinician" then
-        for _, x in ipairs(res.rows) do
-          if x.measure == def.id and x.period == period and x.clinician == g then r = x end
-        end
-      end
+                or common.row(res, def.id, period, seen[g], g)
       row["g_" .. g] = r and common.show(def, common.number(def, r)) or ""
       if r then row._href["g_" .. g] = "#list-" .. def.id end
     end
@@ -96,7 +92,7 @@ local function run(ctx)
   sections[#sections + 1] = { id = "charts", title = "Run charts", page_break = true,
     text = string.format("%d months to %s, back-filled from the records; the centre line is the median.", #res.periods, res.last),
     blocks = charts }
-  for _, s in ipairs(common.list_sections(res, res.measures, "list-", ctx.site, nil)) do
+  for _, s in ipairs(common.list_sections(res, res.measures, "list-", ctx.site, nil, true)) do
     sections[#sections + 1] = s
   end
   local scope = ctx.site and ("site " .. ctx.site) or "all sites"
