@@ -27,7 +27,7 @@ attack() {
   error=$(echo "$out" | jq -r ".plugins[] | select(.file | endswith(\"/$name.lua\")) | .error")
   equals "$status" failed "$name status"
   contains "$error" "$expected" "$name error"
-  equals "$(echo "$out" | jq '[.plugins[] | select(.status == "loaded")] | length')" 9 "$name: plugins still loaded"
+  equals "$(echo "$out" | jq '[.plugins[] | select(.status == "loaded")] | length')" 10 "$name: plugins still loaded"
   equals "$(echo "$out" | jq -r '.plugins[] | select(.id == "zz_good") | .status')" loaded "$name: good plugin"
   rm "s/plugins/$name.lua"
 }
