@@ -43,5 +43,7 @@ int cmd_assess(struct cli *cli, int argc, char **argv);
 int cmd_tally(struct cli *cli, int argc, char **argv);
 int cmd_tallies(struct cli *cli, int argc, char **argv);
 int cmd_survey(struct cli *cli, int argc, char **argv);
+int cmd_aim(struct cli *cli, int argc, char **argv);  /* core/cmd_aim.c */
+int cmd_aims(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -51,6 +51,10 @@ struct eval {
     void *visit_ud;
     bool visit_all;
     bool visit_checks; /* run the checks too, gaps into the result */
+    /* Set only during eval_each_rows: hand out rows, compute no facts. */
+    eval_rows_fn rows_visit;
+    void *rows_ud;
+    day_t earliest; /* the earliest date the rows will be evaluated at (DATE_NONE: as_of) */
 };
 
 /* ------------------------------------------------------------------ set-up */
@@ -313,6 +317,7 @@ struct eval *eval_new(struct host *h, struct store *s)
     struct eval *e = xcalloc(1, sizeof *e);
     e->h = h;
     e->s = s;
+    e->earliest = DATE_NONE;
     char err[1024];
     if (host_med(h, &e->db, &e->std, err, sizeof err) != 0) {
         cli_fail("cannot load the MED tables: %s", err);
@@ -495,6 +500,14 @@ static const char *col_amount(sqlite3_stmt *st, int i, char *buf, size_t n)
     return buf;
 }
 
+/* Copies a string into the rows' arena ("" for NULL) and returns its offset. */
+static size_t arena_add(struct patient_rows *pr, const char *v)
+{
+    size_t at = pr->arena.len;
+    buf_append(&pr->arena, v ? v : "", strlen(v ? v : "") + 1);
+    return at;
+}
+
 static void rows_add_fill(struct eval *e, struct patient_rows *pr, sqlite3_stmt *st, day_t as_of)
 {
     struct med_input in = med_input_empty();
@@ -540,6 +553,8 @@ static void rows_add_fill(struct eval *e, struct patient_rows *pr, sqlite3_stmt 
         pr->fills = xrealloc(pr->fills, pr->capfills * sizeof *pr->fills);
         pr->rx_at = xrealloc(pr->rx_at, pr->capfills * sizeof *pr->rx_at);
         pr->why_at = xrealloc(pr->why_at, pr->capfills * sizeof *pr->why_at);
+        pr->prescriber_at = xrealloc(pr->prescriber_at, pr->capfills * sizeof *pr->prescriber_at);
+        pr->pharmacy_at = xrealloc(pr->pharmacy_at, pr->capfills * sizeof *pr->pharmacy_at);
     }
     size_t i = pr->nfills++;
     int32_t days = isnan(in.days_supply) ? 0 : (int32_t)in.days_supply;
@@ -547,6 +562,8 @@ static void rows_add_fill(struct eval *e, struct patient_rows *pr, sqlite3_stmt 
     pr->rx_at[i] = pr->arena.len;
     const char *rx = col(st, 1);
     buf_append(&pr->arena, rx ? rx : "?", strlen(rx ? rx : "?") + 1);
+    pr->prescriber_at[i] = arena_add(pr, col(st, 14));
+    pr->pharmacy_at[i] = arena_add(pr, col(st, 15));
     pr->why_at[i] = (size_t)-1;
     if (why) {
         pr->why_at[i] = pr->arena.len;
@@ -581,6 +598,38 @@ static void rows_add_score(struct patient_rows *pr, sqlite3_stmt *st)
         pr->nscores++;
 }
 
+/* Keeps the diagnosis, classified once, for evaluation at earlier dates (facts_at). Codes that
+ * no rule looks at are dropped. */
+static void rows_add_dated_dx(const struct rules *ru, struct patient_rows *pr, const char *code,
+                              day_t date, day_t end)
+{
+    unsigned flags = (code_in_set(&ru->label, code) ? DX_LABEL : 0) |
+                     (code_in_set(&ru->oud, code) ? DX_OUD : 0) |
+                     (code_in_set(&ru->cancer, code) ? DX_CANCER : 0) |
+                     (code_in_set(&ru->sickle, code) ? DX_SICKLE : 0) |
+                     (code_in_set(&ru->palliative, code) ? DX_PALLIATIVE : 0);
+    if (!flags)
+        return;
+    if (pr->ndxs == pr->capdxs) {
+        pr->capdxs = pr->capdxs ? pr->capdxs * 2 : 8;
+        pr->dxs = xrealloc(pr->dxs, pr->capdxs * sizeof *pr->dxs);
+    }
+    pr->dxs[pr->ndxs++] = (struct dated_dx){flags, date, end};
+}
+
+static void rows_add_event(struct patient_rows *pr, int type, day_t date)
+{
+    if (type < 0 || date == DATE_NONE)
+        return;
+    if (pr->last_event[type] == DATE_NONE || date > pr->last_event[type])
+        pr->last_event[type] = date;
+    if (pr->nevents == pr->capevents) {
+        pr->capevents = pr->capevents ? pr->capevents * 2 : 16;
+        pr->events = xrealloc(pr->events, pr->capevents * sizeof *pr->events);
+    }
+    pr->events[pr->nevents++] = (struct dated_event){type, date};
+}
+
 static void rows_add_diagnosis(const struct rules *ru, struct patient_rows *pr, sqlite3_stmt *st,
                                day_t as_of)
 {
@@ -590,6 +639,7 @@ static void rows_add_diagnosis(const struct rules *ru, struct patient_rows *pr, 
     day_t date = col_date(st, 2), end = col_date(st, 3);
     if (date == DATE_NONE || date > as_of)
         return;
+    rows_add_dated_dx(ru, pr, code, date, end);
     bool active = end == DATE_NONE || end >= as_of;
     char d[16];
     if (active && code_in_set(&ru->label, code) && !pr->labeled) {
@@ -617,6 +667,8 @@ static void rows_reset(struct patient_rows *pr)
 {
     pr->nfills = 0;
     pr->nscores = 0;
+    pr->nevents = 0;
+    pr->ndxs = 0;
     pr->arena.len = 0;
     for (int i = 0; i < EV_N; i++)
         pr->last_event[i] = DATE_NONE;
@@ -826,7 +878,8 @@ static void explain_check(FILE *out, const struct check_def *c, const struct fac
     "AND (?1 IS NULL OR 1) ORDER BY patient_id"
 #define Q_RX(w)                                                                                    \
     "SELECT patient_id, rx_id, fill_date, drug, quantity, days_supply, ndc, rxnorm, strength, "  \
-    "strength_unit, form, dose, doses_per_day, prn FROM prescriptions WHERE " w                   \
+    "strength_unit, form, dose, doses_per_day, prn, clinician_id, pharmacy_id FROM prescriptions " \
+    "WHERE " w                   \
     " AND fill_date <= ?2 AND fill_date > ?3 AND (?1 IS NULL OR 1) ORDER BY patient_id"
 #define Q_EVENTS(w)                                                                                \
     "SELECT patient_id, type, date FROM events WHERE " w " AND date <= ?2 AND (?1 IS NULL OR 1) " \
@@ -1141,8 +1194,10 @@ static int reader_open(struct reader *rd, struct eval *e, day_t as_of, const str
     }
     char d[16], oldest[16];
     date_format(as_of, d);
-    /* Fills older than three years cannot reach any window the rules look at. */
-    date_format(as_of - 3 * 366, oldest);
+    /* Fills older than three years before the earliest date evaluated cannot reach any window
+     * the rules look at. */
+    day_t base = e->earliest != DATE_NONE && e->earliest < as_of ? e->earliest : as_of;
+    date_format(base - 3 * 366, oldest);
     bind_text_or_null(rd->ps, 1, flt->patient);
     bind_text_or_null(rd->ps, 2, flt->site);
     bind_text_or_null(rd->ps, 3, flt->clinician);
@@ -1203,20 +1258,17 @@ static bool reader_next(struct reader *rd, struct patient_rows *pr, struct facts
     snprintf(pr->sex, sizeof pr->sex, "%s", col(ps, 4) ? col(ps, 4) : "");
     for (; cur_at(&c[0], pr->id); cur_step(&c[0]))
         rows_add_fill(e, pr, c[0].st, as_of);
-    for (; cur_at(&c[1], pr->id); cur_step(&c[1])) {
-        int t = event_type_index(col(c[1].st, 1) ? col(c[1].st, 1) : "");
-        day_t date = col_date(c[1].st, 2);
-        if (t >= 0 && date != DATE_NONE &&
-            (pr->last_event[t] == DATE_NONE || date > pr->last_event[t]))
-            pr->last_event[t] = date;
-    }
+    for (; cur_at(&c[1], pr->id); cur_step(&c[1]))
+        rows_add_event(pr, event_type_index(col(c[1].st, 1) ? col(c[1].st, 1) : ""),
+                       col_date(c[1].st, 2));
     for (; cur_at(&c[2], pr->id); cur_step(&c[2]))
         rows_add_score(pr, c[2].st);
     for (; cur_at(&c[3], pr->id); cur_step(&c[3]))
         read_appointment(pr, c[3].st, as_of);
     for (; cur_at(&c[4], pr->id); cur_step(&c[4]))
         rows_add_diagnosis(&e->rules, pr, c[4].st, as_of);
-    facts_compute(&e->rules, e->std, e->tl, pr, as_of, f);
+    if (!e->rows_visit)
+        facts_compute(&e->rules, e->std, e->tl, pr, as_of, f);
     return true;
 }
 
@@ -1225,6 +1277,10 @@ static void rows_free(struct patient_rows *pr)
     free(pr->fills);
     free(pr->rx_at);
     free(pr->why_at);
+    free(pr->prescriber_at);
+    free(pr->pharmacy_at);
+    free(pr->events);
+    free(pr->dxs);
     free(pr->scores);
     buf_free(&pr->arena);
 }
@@ -1295,8 +1351,13 @@ static int run_pipelined(struct eval *e, struct reader *rd, day_t as_of,
             pthread_cond_wait(&p.cv, &p.mu);
         pthread_mutex_unlock(&p.mu);
         int n = b->n;
-        for (int i = 0; i < n; i++)
-            consume(e, &b->slots[i].pr, &b->slots[i].f, as_of, flt, r, NULL, by_clin, by_site);
+        for (int i = 0; i < n; i++) {
+            if (e->rows_visit)
+                e->rows_visit(e, &b->slots[i].pr, e->rows_ud);
+            else
+                consume(e, &b->slots[i].pr, &b->slots[i].f, as_of, flt, r, NULL, by_clin,
+                        by_site);
+        }
         pthread_mutex_lock(&p.mu);
         b->filled = false;
         pthread_cond_broadcast(&p.cv);
@@ -1340,12 +1401,16 @@ int eval_run(struct eval *e, day_t as_of, const struct eval_filter *flt, struct 
         struct patient_rows pr;
         struct facts f;
         memset(&pr, 0, sizeof pr);
-        while (reader_next(&rd, &pr, &f))
-            consume(e, &pr, &f, as_of, flt, r, explain, &by_clin, &by_site);
+        while (reader_next(&rd, &pr, &f)) {
+            if (e->rows_visit)
+                e->rows_visit(e, &pr, e->rows_ud);
+            else
+                consume(e, &pr, &f, as_of, flt, r, explain, &by_clin, &by_site);
+        }
         rows_free(&pr);
     }
     reader_close(&rd);
-    if (rc == 0 && !e->visit) {
+    if (rc == 0 && !e->visit && !e->rows_visit) {
         clinician_checks(e, as_of, flt, r, &by_clin);
         site_checks(e, as_of, flt, r, &by_site);
     }
@@ -1377,6 +1442,26 @@ int eval_each_patient_checked(struct eval *e, day_t as_of, const struct eval_fil
     int rc = eval_each_patient(e, as_of, f, all, fn, ud, r);
     e->visit_checks = false;
     return rc;
+}
+
+int eval_each_rows(struct eval *e, day_t earliest, day_t latest, const struct eval_filter *f,
+                   eval_rows_fn fn, void *ud)
+{
+    struct eval_result r;
+    e->rows_visit = fn;
+    e->rows_ud = ud;
+    e->earliest = earliest;
+    int rc = eval_run(e, latest, f, &r, NULL);
+    e->rows_visit = NULL;
+    e->rows_ud = NULL;
+    e->earliest = DATE_NONE;
+    eval_result_free(&r);
+    return rc;
+}
+
+const struct rules *eval_rules(struct eval *e)
+{
+    return &e->rules;
 }
 
 struct host *eval_host(struct eval *e)

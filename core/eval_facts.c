@@ -43,22 +43,36 @@ static bool is_analgesic(const struct med_fill *f)
     return med_class_is_analgesic((enum med_class)f->cls);
 }
 
-static void seed_fill_rule(const struct rules *ru, const struct patient_rows *pr, day_t as_of,
-                           struct facts *f)
+/* Opioid fills dated within the seed window of as_of: how many, the first and last dates. */
+static int seed_count(const struct rules *ru, const struct patient_rows *pr, day_t as_of,
+                      day_t *first, day_t *last)
 {
     int n = 0;
-    day_t first = DATE_NONE, last = DATE_NONE;
+    *first = *last = DATE_NONE;
     for (size_t i = 0; i < pr->nfills; i++) {
         const struct med_fill *x = &pr->fills[i];
         if (!is_analgesic(x) || !within(x->fill_date, as_of, ru->seed_window))
             continue;
         n++;
-        if (first == DATE_NONE || x->fill_date < first)
-            first = x->fill_date;
-        if (last == DATE_NONE || x->fill_date > last)
-            last = x->fill_date;
+        if (*first == DATE_NONE || x->fill_date < *first)
+            *first = x->fill_date;
+        if (*last == DATE_NONE || x->fill_date > *last)
+            *last = x->fill_date;
     }
-    f->fill_rule = n >= ru->seed_min_fills && n > 0 && last - first >= ru->seed_min_span;
+    return n;
+}
+
+static bool seed_met(const struct rules *ru, int n, day_t first, day_t last)
+{
+    return n >= ru->seed_min_fills && n > 0 && last - first >= ru->seed_min_span;
+}
+
+static void seed_fill_rule(const struct rules *ru, const struct patient_rows *pr, day_t as_of,
+                           struct facts *f)
+{
+    day_t first, last;
+    int n = seed_count(ru, pr, as_of, &first, &last);
+    f->fill_rule = seed_met(ru, n, first, last);
     char a[16], b[16], c[16];
     if (f->fill_rule)
         snprintf(f->ltot_reason, sizeof f->ltot_reason,
@@ -74,6 +88,22 @@ static void seed_fill_rule(const struct rules *ru, const struct patient_rows *pr
     else
         snprintf(f->ltot_reason, sizeof f->ltot_reason, "no opioid fills in the %d days to %s",
                  ru->seed_window, date_format(as_of, a));
+}
+
+/* The coverage rules (cdc, bree, kpwa) without their reasons, for evaluation at many dates. */
+static bool coverage_met(const struct rules *ru, const struct med_timeline *tl, day_t as_of)
+{
+    if (ru->ltot_rule == 1) {
+        for (int w = 0; w < ru->cdc_windows; w++) {
+            day_t to = as_of - w * ru->cdc_window_days;
+            if (med_timeline_days_covered(tl, to - ru->cdc_window_days + 1, to) < ru->cdc_min_days)
+                return false;
+        }
+        return true;
+    }
+    int window = ru->ltot_rule == 2 ? ru->bree_window : ru->kpwa_window;
+    int need = ru->ltot_rule == 2 ? ru->bree_min : ru->kpwa_min;
+    return med_timeline_days_covered(tl, as_of - window + 1, as_of) >= need;
 }
 
 static void coverage_rule(const struct rules *ru, struct med_timeline *tl, day_t as_of,
@@ -218,6 +248,76 @@ void facts_compute(const struct rules *ru, const struct med_standard *std,
         f->age = y - by - ((m < bm || (m == bm && d < bd)) ? 1 : 0);
     }
 }
+
+/* ------------------------------------------------------------------ facts at many dates */
+
+day_t rows_last_event_at(const struct patient_rows *pr, int type, day_t d)
+{
+    day_t best = DATE_NONE;
+    for (size_t i = 0; i < pr->nevents; i++) {
+        const struct dated_event *x = &pr->events[i];
+        if (x->type == type && x->date <= d && (best == DATE_NONE || x->date > best))
+            best = x->date;
+    }
+    return best;
+}
+
+const struct score *rows_score_at(const struct patient_rows *pr, const char *instrument, day_t d)
+{
+    const struct score *best = NULL;
+    for (size_t i = 0; i < pr->nscores; i++) {
+        const struct score *s = &pr->scores[i];
+        if (s->date <= d && strcmp(s->instrument, instrument) == 0 &&
+            (!best || s->date >= best->date))
+            best = s;
+    }
+    return best;
+}
+
+day_t rows_last_fill_at(const struct patient_rows *pr, int cls, day_t d)
+{
+    day_t best = DATE_NONE;
+    for (size_t i = 0; i < pr->nfills; i++) {
+        const struct med_fill *x = &pr->fills[i];
+        if (x->cls == cls && x->fill_date <= d && (best == DATE_NONE || x->fill_date > best))
+            best = x->fill_date;
+    }
+    return best;
+}
+
+/* Diagnoses at d by the same rules as rows_add_diagnosis() in eval.c applies while reading. */
+static void diagnoses_at(const struct rules *ru, const struct patient_rows *pr, day_t d,
+                         struct facts_at *f)
+{
+    for (size_t i = 0; i < pr->ndxs; i++) {
+        const struct dated_dx *x = &pr->dxs[i];
+        if (x->date > d)
+            continue;
+        bool active = x->end == DATE_NONE || x->end >= d;
+        if (active && (x->flags & DX_LABEL))
+            f->labeled = true;
+        if (active && (x->flags & DX_OUD))
+            f->oud = true;
+        if (((x->flags & DX_CANCER) && x->date > d - ru->cancer_days) ||
+            (x->flags & DX_SICKLE) ||
+            ((x->flags & DX_PALLIATIVE) && x->date > d - ru->palliative_days))
+            f->excluded = ru->exclusions;
+    }
+}
+
+void facts_at(const struct rules *ru, const struct med_timeline *tl, const struct patient_rows *pr,
+              day_t d, struct facts_at *f)
+{
+    memset(f, 0, sizeof *f);
+    diagnoses_at(ru, pr, d, f);
+    day_t first, last;
+    int n = seed_count(ru, pr, d, &first, &last);
+    f->fill_rule = seed_met(ru, n, first, last);
+    f->ltot = ru->ltot_rule == 0 ? f->fill_rule || f->labeled : coverage_met(ru, tl, d);
+    f->med = med_timeline_med_at(tl, d);
+}
+
+/* ------------------------------------------------------------------ the Lua facts table */
 
 static void set_date(lua_State *L, const char *key, day_t d)
 {

@@ -69,6 +69,21 @@ struct score {
     double score;
     bool has_score;
 };
+/* Dated rows kept for evaluation at several dates (measures back-filled month by month): the
+ * "last before as-of" fields below answer only for the date the rows were read at. */
+struct dated_event {
+    int type; /* enum ev_type */
+    day_t date;
+};
+#define DX_LABEL 1u
+#define DX_OUD 2u
+#define DX_CANCER 4u
+#define DX_SICKLE 8u
+#define DX_PALLIATIVE 16u
+struct dated_dx {
+    unsigned flags; /* DX_*: the code classified once against the rules */
+    day_t date, end;
+};
 struct patient_rows {
     char id[ID_MAX], site[ID_MAX], clinician[ID_MAX];
     bool has_clinician;
@@ -77,9 +92,14 @@ struct patient_rows {
     struct med_fill *fills;
     size_t *rx_at;  /* offset of each fill's rx_id in arena */
     size_t *why_at; /* offset of its error text, or (size_t)-1 */
+    size_t *prescriber_at, *pharmacy_at; /* offsets of the fill's clinician and pharmacy ids */
     size_t nfills, capfills;
     struct buf arena;
     day_t last_event[EV_N];
+    struct dated_event *events;
+    size_t nevents, capevents;
+    struct dated_dx *dxs;
+    size_t ndxs, capdxs;
     day_t last_fill_naloxone, last_fill_moud, last_fill_opioid, last_fill_benzo;
     struct score *scores;
     size_t nscores, capscores;
@@ -104,6 +124,32 @@ struct facts {
     int nreasons;
     int age;
 };
+
+/* The few facts measures need at one date, for evaluating a patient at many dates from rows
+ * read once: the timeline must already be built from the patient's fills (med.h: a timeline
+ * built from later fills answers earlier dates the same). */
+struct facts_at {
+    bool ltot, fill_rule, labeled, excluded, oud;
+    double med;
+};
+void facts_at(const struct rules *ru, const struct med_timeline *tl, const struct patient_rows *pr,
+              day_t d, struct facts_at *f);
+/* Latest dated event of a type on or before d, DATE_NONE when none. */
+day_t rows_last_event_at(const struct patient_rows *pr, int type, day_t d);
+/* Latest assessment of an instrument dated on or before d, NULL when none. */
+const struct score *rows_score_at(const struct patient_rows *pr, const char *instrument, day_t d);
+/* Latest fill of a class (enum med_class) dated on or before d, DATE_NONE when none. */
+day_t rows_last_fill_at(const struct patient_rows *pr, int cls, day_t d);
+/* The evaluation's rules (parameters already merged with the site's config). */
+const struct rules *eval_rules(struct eval *e);
+
+/* Calls fn for every patient matching the filter with its rows read up to `latest`, fills back
+ * to three years before `earliest` (facts are not computed: the visitor evaluates the dates it
+ * wants with facts_at()). Rows are read on a second thread while fn runs on this one, which may
+ * call Lua. Returns 0, or -1 after printing why. */
+typedef void (*eval_rows_fn)(struct eval *e, const struct patient_rows *pr, void *ud);
+int eval_each_rows(struct eval *e, day_t earliest, day_t latest, const struct eval_filter *f,
+                   eval_rows_fn fn, void *ud);
 
 /* Computes the facts of one patient from its rows with a (reused) timeline. */
 void facts_compute(const struct rules *ru, const struct med_standard *std,

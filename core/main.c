@@ -22,6 +22,8 @@ static const struct command commands[] = {
     {"check", cmd_check, "evaluate patients and list care gaps"},
     {"report", cmd_report, "produce a report as text, CSV, JSON or printable HTML"},
     {"reports", cmd_reports, "list the reports plugins registered"},
+    {"aim", cmd_aim, "set or remove an aim: a measure's target by a date"},
+    {"aims", cmd_aims, "list the aims"},
     {"milestones", cmd_milestones, "the program's milestones: status, evidence, local ones"},
     {"sites", cmd_sites, "the clinics: stage, track, team, last meetings; --log for all"},
     {"site", cmd_site, "set a clinic's stage, track or name"},

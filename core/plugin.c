@@ -12,7 +12,9 @@
 const char *const reg_kind_names[REG_NKINDS] = {"milestones", "assessment", "checks", "measures",
                                                 "reports",    "jobs",       "instruments"};
 
-enum ftype { F_STRING, F_NUMBER, F_INTEGER, F_BOOLEAN, F_FUNCTION, F_TABLE, F_LIST, F_STRINGS };
+/* F_RULE: a function, or a table the core compiles (measures' declarative rules, which the core
+ * evaluates without calling Lua per patient). */
+enum ftype { F_STRING, F_NUMBER, F_INTEGER, F_BOOLEAN, F_FUNCTION, F_TABLE, F_LIST, F_STRINGS, F_RULE };
 
 struct schema;
 struct field {
@@ -50,8 +52,9 @@ static const struct schema check_schema = {"check", check_fields, true};
 static const struct field measure_fields[] = {
     {"id", F_STRING, true, NULL},          {"title", F_STRING, true, NULL},
     {"kind", F_STRING, false, NULL},       {"description", F_STRING, false, NULL},
-    {"numerator", F_FUNCTION, false, NULL}, {"denominator", F_FUNCTION, false, NULL},
-    {"value", F_FUNCTION, false, NULL},    {"run", F_FUNCTION, false, NULL},
+    {"numerator", F_RULE, false, NULL},    {"denominator", F_RULE, false, NULL},
+    {"value", F_RULE, false, NULL},        {"run", F_FUNCTION, false, NULL},
+    {"standard", F_STRING, false, NULL},
     {"params", F_TABLE, false, NULL},      {"unit", F_STRING, false, NULL},
     {"better", F_STRING, false, NULL},     {NULL, 0, 0, NULL}};
 static const struct schema measure_schema = {"measure", measure_fields, true};
@@ -107,6 +110,7 @@ static const char *type_name(enum ftype t)
     case F_TABLE: return "a table";
     case F_LIST: return "a list (table)";
     case F_STRINGS: return "a list of strings";
+    case F_RULE: return "a function or a rule table";
     }
     return "?";
 }
@@ -120,6 +124,7 @@ static bool type_ok(lua_State *L, int idx, enum ftype t)
     case F_BOOLEAN: return lua_type(L, idx) == LUA_TBOOLEAN;
     case F_FUNCTION: return lua_type(L, idx) == LUA_TFUNCTION;
     case F_TABLE: case F_LIST: case F_STRINGS: return lua_type(L, idx) == LUA_TTABLE;
+    case F_RULE: return lua_type(L, idx) == LUA_TTABLE || lua_type(L, idx) == LUA_TFUNCTION;
     }
     return false;
 }

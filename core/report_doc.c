@@ -336,9 +336,12 @@ static int copy_list(struct vctx *c, const cJSON *obj, const char *name, bool re
     else if (v && !cJSON_IsArray(v))
         rc = fail(c, "must be a list, got %s",
                   cJSON_IsObject(v) ? "a table with named fields" : type_of(v));
-    for (int i = 0; rc == 0 && v && i < cJSON_GetArraySize(v); i++) {
+    /* cJSON arrays are linked lists: walk them (indexing each item would make long tables
+     * quadratic). */
+    int i = 0;
+    for (const cJSON *it = v ? v->child : NULL; rc == 0 && it; it = it->next, i++) {
         size_t o2 = push_index(c, i);
-        rc = fn(c, cJSON_GetArrayItem(v, i), arr, ud);
+        rc = fn(c, it, arr, ud);
         if (rc == 0)
             pop(c, o2);
     }

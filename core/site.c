@@ -9,6 +9,7 @@
 
 int luaopen_sixbb_query(lua_State *L);
 int luaopen_sixbb_report(lua_State *L);
+int luaopen_sixbb_measures(lua_State *L);
 
 struct host *site_host_new(struct store *store, const char *site_dir, bool quiet)
 {
@@ -30,6 +31,7 @@ struct host *site_host_new_with(struct store *store, const char *site_dir, bool 
     if (prepare)
         prepare(h, arg);
     host_api_add(h, "report", luaopen_sixbb_report);
+    host_api_add(h, "measures", luaopen_sixbb_measures);
     char *defaults = path_join(paths_data_dir("config"), "defaults.lua");
     char *site_cfg = site_dir ? path_join(site_dir, "sixbb.lua") : NULL;
     int rc = host_load_config(h, defaults, site_cfg);

@@ -8,4 +8,5 @@ return sixbb.plugin {
   description = "The clinic picks its success measures, tracks them and reviews them down to each clinician.",
   milestones = require "milestones",
   assessment = require "assessment",
+  measures = require "measures",
 }

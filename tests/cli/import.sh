@@ -110,7 +110,7 @@ bad_case utf8 "utf8.csv:4:4 (drug): 'oxy\\xFF' — expected UTF-8 text; the byte
 printf '%s\nR1,P1,2025-01-02,ox\001y,60,30\n' "$header" >ctrl.csv
 bad_case ctrl "ctrl.csv:2:4 (drug): 'ox\\x01y' — expected text, found the control byte 0x01 at byte 3"
 
-head -c 2000 "$SIXBB" >binary.csv
+printf '\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe\x00binary\n' >binary.csv  # fixed bytes, like the start of an executable
 bad_case binary "binary.csv:1:1: the header holds the byte"
 
 : >empty.csv

@@ -6,7 +6,7 @@ source "$SIXBB_SOURCE/tests/lib.sh"
 
 expect_rc 0 "$SIXBB" -C s plugins --json
 ids=$(echo "$out" | jq -r '[.plugins[] | select(.status == "loaded") | .id] | sort | join(",")')
-equals "$ids" "complex,leadership,measuring,policies,program,program-reports,reports,tracking,visits" "built-in plugin ids"
+equals "$ids" "complex,leadership,measure-reports,measuring,policies,program,program-reports,reports,tracking,visits" "built-in plugin ids"
 equals "$(echo "$out" | jq -r '.plugins[] | select(.id == "visits") | .block')" \
   "Planned, patient-centered visits" "visits block title"
 equals "$(echo "$out" | jq '.failed')" 0 "failed count"
@@ -36,7 +36,7 @@ equals "$(echo "$out" | jq -r '.plugins[] | select(.file | endswith("broken.lua"
 contains "$(echo "$out" | jq -r '.plugins[] | select(.file | endswith("broken.lua")) | .error')" "broken.lua:4:" "syntax error location"
 equals "$(echo "$out" | jq -r '.plugins[] | select(.id == "good") | .registered.milestones')" 1
 equals "$(echo "$out" | jq -r '.plugins[] | select(.id == "good") | .registered.checks')" 1
-equals "$(echo "$out" | jq '[.plugins[] | select(.source == "builtin" and .status == "loaded")] | length')" 9
+equals "$(echo "$out" | jq '[.plugins[] | select(.source == "builtin" and .status == "loaded")] | length')" 10
 equals "$(echo "$out" | jq '.failed')" 1
 expect_rc 0 "$SIXBB" -C s plugins
 contains "$out" "1 plugin failed to load"

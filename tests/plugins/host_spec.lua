@@ -26,7 +26,8 @@ describe("plugins", function()
       if p.status == "loaded" then ids[#ids + 1] = p.id end
     end
     table.sort(ids)
-    assert.same({ "complex", "leadership", "measuring", "policies", "program", "program-reports", "reports", "tracking", "visits" }, ids)
+    assert.same({ "complex", "leadership", "measure-reports", "measuring", "policies", "program",
+                  "program-reports", "reports", "tracking", "visits" }, ids)
   end)
   it("keeps the API read-only", function()
     assert.error(function() sixbb.version = "x" end, "read%-only")

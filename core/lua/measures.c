@@ -1,0 +1,263 @@
+/* sixbb.measures: the measures engine for report code. compute{} runs every registered measure
+ * over a range of months and hands back the definitions, the periods, one row per measure,
+ * period and group, and the patient lists. The evaluation context is opened on first use and
+ * kept for the life of the host, because opening it loads the MED tables. */
+#include <lauxlib.h>
+#include <string.h>
+
+#include "eval.h"
+#include "host.h"
+#include "measures.h"
+#include "store.h"
+#include "util.h"
+
+static const char EVAL_KEY = 0;
+
+static int eval_gc(lua_State *L)
+{
+    struct eval **pe = lua_touserdata(L, 1);
+    if (*pe)
+        eval_free(*pe);
+    *pe = NULL;
+    return 0;
+}
+
+static struct eval *measures_eval(lua_State *L)
+{
+    struct host *h = host_from_lua(L);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &EVAL_KEY) == LUA_TUSERDATA) {
+        struct eval *e = *(struct eval **)lua_touserdata(L, -1);
+        lua_pop(L, 1);
+        return e;
+    }
+    lua_pop(L, 1);
+    if (!h->store)
+        luaL_error(L, "sixbb.measures needs a site (no site database is open)");
+    struct eval **pe = lua_newuserdatauv(L, sizeof *pe, 0);
+    *pe = NULL;
+    lua_newtable(L);
+    lua_pushcfunction(L, eval_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    *pe = eval_new(h, h->store);
+    if (!*pe)
+        luaL_error(L, "sixbb.measures: cannot prepare the evaluation (see the message above)");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &EVAL_KEY);
+    return *pe;
+}
+
+static const char *opt_str(lua_State *L, const char *name)
+{
+    lua_getfield(L, 1, name);
+    if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "option '%s' must be a string, got %s", name, luaL_typename(L, -1));
+    const char *s = lua_tostring(L, -1);
+    lua_pop(L, 1); /* the options table keeps the string alive */
+    return s;
+}
+
+static day_t opt_date(lua_State *L, const char *name, day_t dflt)
+{
+    const char *s = opt_str(L, name);
+    day_t d;
+    if (!s)
+        return dflt;
+    if (date_parse(s, strlen(s), &d) != 0)
+        luaL_error(L, "option '%s' must be a YYYY-MM-DD date, got '%s'", name, s);
+    return d;
+}
+
+static void set_s(lua_State *L, const char *k, const char *v)
+{
+    if (!v)
+        return;
+    lua_pushstring(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_n(lua_State *L, const char *k, double v)
+{
+    if (v == (double)(lua_Integer)v)
+        lua_pushinteger(L, (lua_Integer)v);
+    else
+        lua_pushnumber(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void push_defs(lua_State *L, const struct measures *m)
+{
+    lua_createtable(L, (int)m->ndefs, 0);
+    for (size_t i = 0; i < m->ndefs; i++) {
+        const struct measure_info *d = &m->defs[i];
+        lua_createtable(L, 0, 8);
+        set_s(L, "id", d->id);
+        set_s(L, "title", d->title);
+        set_s(L, "kind", d->kind_name ? d->kind_name : "rate");
+        set_s(L, "unit", d->unit);
+        set_s(L, "better", d->better);
+        set_s(L, "description", d->description);
+        set_s(L, "plugin", d->plugin);
+        set_s(L, "standard", d->standard);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+static const char *period_label(const struct measures *m, size_t measure, size_t period)
+{
+    return m->defs[measure].kind == MK_ANNUAL ? m->year : m->periods[period].label;
+}
+
+static void push_rows(lua_State *L, const struct measures *m)
+{
+    static const char *const levels[] = {"organisation", "site", "clinician"};
+    lua_createtable(L, (int)m->nrows, 0);
+    for (size_t i = 0; i < m->nrows; i++) {
+        const struct measure_row *r = &m->rows[i];
+        const struct measure_info *d = &m->defs[r->measure];
+        lua_createtable(L, 0, 9);
+        set_s(L, "measure", d->id);
+        set_s(L, "period", period_label(m, r->measure, r->period));
+        set_s(L, "level", levels[r->level]);
+        set_s(L, "site", r->site);
+        set_s(L, "clinician", r->clinician);
+        set_n(L, "numerator", r->numerator);
+        if (d->kind != MK_COUNT)
+            set_n(L, "denominator", r->denominator);
+        if (r->has_value)
+            set_n(L, d->kind == MK_RATE || d->kind == MK_ANNUAL ? "rate" : "value", r->value);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+static void push_column_str(lua_State *L, const char *k, const char *v, lua_Integer i)
+{
+    lua_getfield(L, -1, k);
+    lua_pushstring(L, v ? v : "");
+    lua_rawseti(L, -2, i);
+    lua_pop(L, 1);
+}
+
+/* lists[measure] = { period =, patient = {...}, site = {...}, clinician = {...},
+ * numerator = {...}, value = {...} }: columns rather than a table per entry, because an
+ * organisation's lists run to hundreds of thousands of entries. Only the clinician's entries
+ * when list_clinician is given. */
+static void push_lists(lua_State *L, const struct measures *m, const char *only)
+{
+    static const char *const cols[] = {"patient", "site", "clinician", "numerator", "value"};
+    lua_createtable(L, 0, (int)m->ndefs);
+    for (size_t i = 0; i < m->nlists; i++) {
+        const struct measure_list_entry *l = &m->lists[i];
+        if (only && (!l->clinician || strcmp(l->clinician, only) != 0))
+            continue;
+        const char *id = m->defs[l->measure].id;
+        if (lua_getfield(L, -1, id) != LUA_TTABLE) {
+            lua_pop(L, 1);
+            lua_createtable(L, 0, 6);
+            for (size_t k = 0; k < ARRAY_LEN(cols); k++) {
+                lua_newtable(L);
+                lua_setfield(L, -2, cols[k]);
+            }
+            set_s(L, "period", period_label(m, l->measure, l->period));
+            lua_pushvalue(L, -1);
+            lua_setfield(L, -3, id);
+        }
+        lua_getfield(L, -1, "patient");
+        lua_Integer n = (lua_Integer)lua_rawlen(L, -1) + 1;
+        lua_pop(L, 1);
+        push_column_str(L, "patient", l->patient, n);
+        push_column_str(L, "site", l->site, n);
+        push_column_str(L, "clinician", l->clinician, n);
+        lua_getfield(L, -1, "numerator");
+        lua_pushboolean(L, l->numerator);
+        lua_rawseti(L, -2, n);
+        lua_getfield(L, -2, "value");
+        lua_pushnumber(L, l->value);
+        lua_rawseti(L, -2, n);
+        lua_pop(L, 3);
+    }
+}
+
+/* compute{ as_of =, from =, to =, site =, clinician =, lists = "latest"|"all", list_clinician =,
+ * store = bool } */
+static int l_compute(lua_State *L)
+{
+    if (lua_isnoneornil(L, 1)) {
+        lua_settop(L, 0);
+        lua_newtable(L);
+    }
+    luaL_checktype(L, 1, LUA_TTABLE);
+    struct host *h = host_from_lua(L);
+    day_t today;
+    if (site_as_of(h, NULL, &today) != 0)
+        return luaL_error(L, "sixbb.measures: cannot tell today's date");
+    day_t as_of = opt_date(L, "as_of", today);
+    struct measures_request rq = {.to = opt_date(L, "to", as_of)};
+    rq.from = opt_date(L, "from", measures_default_from(rq.to));
+    rq.site = opt_str(L, "site");
+    rq.clinician = opt_str(L, "clinician");
+    const char *lists = opt_str(L, "lists");
+    const char *list_clinician = opt_str(L, "list_clinician");
+    rq.all_lists = lists && strcmp(lists, "all") == 0;
+    lua_getfield(L, 1, "store");
+    rq.store = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    struct measures *m = measures_compute(measures_eval(L), &rq);
+    if (!m)
+        return luaL_error(L, "sixbb.measures.compute: the measures failed (see the message above)");
+    lua_createtable(L, 0, 6);
+    char d[16];
+    set_s(L, "as_of", date_format(rq.to, d));
+    set_s(L, "year", m->year);
+    push_defs(L, m);
+    lua_setfield(L, -2, "measures");
+    lua_createtable(L, (int)m->nperiods, 0);
+    for (size_t i = 0; i < m->nperiods; i++) {
+        lua_createtable(L, 0, 2);
+        set_s(L, "label", m->periods[i].label);
+        set_s(L, "end", date_format(m->periods[i].end, d));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "periods");
+    push_rows(L, m);
+    lua_setfield(L, -2, "rows");
+    push_lists(L, m, list_clinician);
+    lua_setfield(L, -2, "lists");
+    measures_free(m);
+    return 1;
+}
+
+/* aims{} → the stored aims: {id, measure, site (nil for the organisation), target, by, note,
+ * created}, ordered by measure, site and date. */
+static int l_aims(lua_State *L)
+{
+    struct host *h = host_from_lua(L);
+    if (!h->store)
+        return luaL_error(L, "sixbb.measures.aims needs a site (no site database is open)");
+    sqlite3_stmt *st = store_prepare(h->store, "SELECT aim_id, measure_id, site_id, target, "
+                                               "by_date, note, created FROM aims "
+                                               "ORDER BY measure_id, site_id, by_date, aim_id");
+    if (!st)
+        return luaL_error(L, "sixbb.measures.aims: %s", store_errmsg(h->store));
+    lua_newtable(L);
+    for (int i = 1; sqlite3_step(st) == SQLITE_ROW; i++) {
+        lua_createtable(L, 0, 7);
+        set_n(L, "id", (double)sqlite3_column_int64(st, 0));
+        set_s(L, "measure", (const char *)sqlite3_column_text(st, 1));
+        const char *site = (const char *)sqlite3_column_text(st, 2);
+        set_s(L, "site", site && *site ? site : NULL);
+        set_n(L, "target", sqlite3_column_double(st, 3));
+        set_s(L, "by", (const char *)sqlite3_column_text(st, 4));
+        set_s(L, "note", (const char *)sqlite3_column_text(st, 5));
+        set_s(L, "created", (const char *)sqlite3_column_text(st, 6));
+        lua_rawseti(L, -2, i);
+    }
+    sqlite3_reset(st);
+    return 1;
+}
+
+int luaopen_sixbb_measures(lua_State *L)
+{
+    static const luaL_Reg fns[] = {{"compute", l_compute}, {"aims", l_aims}, {NULL, NULL}};
+    luaL_newlib(L, fns);
+    return 1;
+}
