@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# A rendered HTML report opened in headless Chromium: the page must load from the file alone
-# and show its title, table text and chart (the DOM as the browser built it), and a screenshot
-# must not be blank. Skipped (exit 77) only when Chromium is not installed.
+# Rendered HTML reports opened in headless Chromium — a report with a run chart, and the
+# dashboard: each page must load from the file alone and show its title, table text and charts
+# (the DOM as the browser built it), and a screenshot must not be blank. Skipped (exit 77) only when Chromium is not installed.
 source "$SIXBB_SOURCE/tests/lib.sh"
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
@@ -51,5 +51,20 @@ contains "$dom" "shift: " "DOM"
 timeout 90 "$browser" "${flags[@]}" --window-size=900,1400 --screenshot="$T/shot.png" \
   "file://$T/demo.html" >>browser.log 2>&1 || fail "chromium could not take a screenshot"
 [ "$(stat -c %s shot.png)" -gt 20000 ] || fail "the screenshot looks blank ($(stat -c %s shot.png) bytes)"; ok
+
+# The dashboard of the hand-worked registry: the page a facilitator hands to a clinic.
+"$SIXBB" init d >/dev/null
+"$SIXBB" -C d import "$SIXBB_SOURCE/tests/data/eval" >/dev/null
+expect_rc 0 "$SIXBB" -C d report dashboard --as-of 2026-06-30 -o dashboard.html
+timeout 90 "$browser" "${flags[@]}" --dump-dom "file://$T/dashboard.html" >dash-dom.html 2>>browser.log ||
+  fail "chromium could not load the dashboard: $(tail -5 browser.log)"
+dom=$(cat dash-dom.html)
+contains "$dom" "<title>Dashboard" "dashboard DOM"
+contains "$dom" "<svg" "dashboard DOM (run charts)"
+contains "$dom" "Patients on long-term opioid therapy" "dashboard DOM"
+not_contains "$dom" "Test Patient" "dashboard DOM (patient names)"
+timeout 90 "$browser" "${flags[@]}" --window-size=1200,1600 --screenshot="$T/dash.png" \
+  "file://$T/dashboard.html" >>browser.log 2>&1 || fail "chromium could not take a screenshot"
+[ "$(stat -c %s dash.png)" -gt 20000 ] || fail "the dashboard screenshot looks blank ($(stat -c %s dash.png) bytes)"; ok
 rm -rf "$profile"
 done_ok
