@@ -16,41 +16,12 @@
 #include "runchart.h"
 #include "store.h"
 #include "util.h"
+#include "lua/shared_eval.h"
 
-static const char EVAL_KEY = 0;
-
-static int eval_gc(lua_State *L)
-{
-    struct eval **pe = lua_touserdata(L, 1);
-    if (*pe)
-        eval_free(*pe);
-    *pe = NULL;
-    return 0;
-}
-
-/* The host's evaluation context, opened on first use. */
+/* The host's evaluation context (lua/shared_eval.c). */
 static struct eval *shared_eval(lua_State *L)
 {
-    struct host *h = host_from_lua(L);
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &EVAL_KEY) == LUA_TUSERDATA) {
-        struct eval *e = *(struct eval **)lua_touserdata(L, -1);
-        lua_pop(L, 1);
-        return e;
-    }
-    lua_pop(L, 1);
-    if (!h->store)
-        luaL_error(L, "sixbb.report needs a site (no site database is open)");
-    struct eval **pe = lua_newuserdatauv(L, sizeof *pe, 0);
-    *pe = NULL;
-    lua_newtable(L);
-    lua_pushcfunction(L, eval_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_setmetatable(L, -2);
-    *pe = eval_new(h, h->store);
-    if (!*pe)
-        luaL_error(L, "sixbb.report: cannot prepare the evaluation (see the message above)");
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &EVAL_KEY);
-    return *pe;
+    return lua_shared_eval(L, "sixbb.report");
 }
 
 /* ------------------------------------------------------------------ options */
