@@ -44,6 +44,25 @@ local function step_line(s)
     s.who and (" (" .. s.who .. ")") or "", s.due and (", due " .. s.due) or "")
 end
 
+-- One line per registered measure with its latest stored organisation-wide value.
+local function snapshot_lines()
+  local lines = {}
+  for _, m in ipairs(sixbb.registry("measures")) do
+    local r = sixbb.query([[
+      SELECT period, numerator, denominator, value FROM measure_snapshots
+      WHERE measure_id = ? AND site_id = '' AND clinician_id = ''
+      ORDER BY period DESC LIMIT 1]], m.id)[1]
+    if r then
+      lines[#lines + 1] = string.format("- %s (%s): %s%s", m.title, r.period,
+        r.value and string.format("%.3g", r.value) or "no value",
+        r.denominator and string.format(" (%g of %g)", r.numerator, r.denominator) or "")
+    else
+      lines[#lines + 1] = string.format("- %s: no snapshot stored yet", m.title)
+    end
+  end
+  return lines
+end
+
 local function team_meeting(ctx)
   local sites = site_ids()
   local lines = {
@@ -57,6 +76,14 @@ local function team_meeting(ctx)
     "",
     "Suggested agenda: progress on the action plan, data review, barriers, next steps.",
   }
+  local measures = snapshot_lines()
+  if #measures > 0 then
+    lines[#lines + 1] = ""
+    lines[#lines + 1] = "The success measures as last recorded (sixbb report dashboard has the run charts):"
+    for _, l in ipairs(measures) do
+      lines[#lines + 1] = l
+    end
+  end
   send_to(ctx, "team", "Monthly improvement team meeting (" .. ctx.as_of .. ")", lines)
 end
 
@@ -153,25 +180,17 @@ local function care_gap_digest(ctx)
   end
 end
 
+-- Takes the month's snapshot of every measure (stored in measure_snapshots, so history is kept
+-- even if the data are later corrected) and sends the values to the team.
 local function measure_snapshot(ctx)
-  local measures = sixbb.registry("measures")
-  if #measures == 0 then
-    sixbb.log.info(ctx.job .. ": no measures are registered yet; nothing recorded")
+  if #sixbb.registry("measures") == 0 then
+    sixbb.log.info(ctx.job .. ": no measures are registered; nothing recorded")
     return
   end
-  local lines = { "Latest stored values of the success measures:", "" }
-  for _, m in ipairs(measures) do
-    local r = sixbb.query([[
-      SELECT period, numerator, denominator, value FROM measure_snapshots
-      WHERE measure_id = ? AND site_id = '' AND clinician_id = ''
-      ORDER BY period DESC LIMIT 1]], m.id)[1]
-    if r then
-      lines[#lines + 1] = string.format("- %s (%s): %s%s", m.title, r.period,
-        r.value and string.format("%.3g", r.value) or "no value",
-        r.denominator and string.format(" (%s of %s)", r.numerator, r.denominator) or "")
-    else
-      lines[#lines + 1] = string.format("- %s: no snapshot stored yet", m.title)
-    end
+  sixbb.measures.compute { as_of = ctx.as_of, from = ctx.as_of, to = ctx.as_of, store = true }
+  local lines = { "The success measures as of " .. ctx.as_of .. " (stored as this month's snapshot):", "" }
+  for _, l in ipairs(snapshot_lines()) do
+    lines[#lines + 1] = l
   end
   send_to(ctx, "team", "Monthly measure snapshot (" .. ctx.as_of .. ")", lines)
 end
