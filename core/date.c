@@ -126,3 +126,11 @@ int date_weekday(day_t day)
     int w = (int)((day % 7 + 7) % 7);
     return (w + 4) % 7;
 }
+
+int date_age_years(day_t birth, day_t d)
+{
+    int by, bm, bd, y, m, dd;
+    date_to_ymd(birth, &by, &bm, &bd);
+    date_to_ymd(d, &y, &m, &dd);
+    return y - by - (m < bm || (m == bm && dd < bd));
+}

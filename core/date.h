@@ -24,5 +24,7 @@ day_t date_today(const char *tz);
 /* Add months, clamping the day to the month's end (Jan 31 + 1 month = Feb 28/29). */
 day_t date_add_months(day_t day, int months);
 int date_weekday(day_t day); /* 0 = Sunday .. 6 = Saturday */
+/* Age in whole years on day d of someone born on birth (a birthday counts on the day). */
+int date_age_years(day_t birth, day_t d);
 
 #endif

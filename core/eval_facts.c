@@ -241,12 +241,8 @@ void facts_compute(const struct rules *ru, const struct med_standard *std,
     }
     f->excluded = ru->exclusions && pr->exclusion[0];
     risk_tier(ru, pr, as_of, f);
-    if (pr->birth != DATE_NONE) {
-        int by, bm, bd, y, m, d;
-        date_to_ymd(pr->birth, &by, &bm, &bd);
-        date_to_ymd(as_of, &y, &m, &d);
-        f->age = y - by - ((m < bm || (m == bm && d < bd)) ? 1 : 0);
-    }
+    if (pr->birth != DATE_NONE)
+        f->age = date_age_years(pr->birth, as_of);
 }
 
 /* ------------------------------------------------------------------ facts at many dates */

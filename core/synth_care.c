@@ -214,7 +214,7 @@ static void ort(struct story *s, day_t d)
     }
     struct assessment *a = add_assessment(s, IN_ORT, d, 10);
     memcpy(a->items, s->ort, 10);
-    int age = age_at(s->p->birth, d);
+    int age = date_age_years(s->p->birth, d);
     a->items[6] = age >= 16 && age <= 45;
     finish_assessment(s, a);
 }
@@ -247,7 +247,7 @@ static void stopbang(struct story *s, day_t d)
     a->items[2] = s->osa && rng_permille(s->r, 500);
     a->items[3] = rng_permille(s->r, 400);
     a->items[4] = rng_permille(s->r, s->osa ? 400 : 150);
-    a->items[5] = age_at(s->p->birth, d) > 50;
+    a->items[5] = date_age_years(s->p->birth, d) > 50;
     a->items[6] = rng_permille(s->r, s->p->sex == 'M' ? 500 : 100);
     a->items[7] = s->p->sex == 'M';
     finish_assessment(s, a);

@@ -36,14 +36,6 @@ static inline day_t weekday_on_or_after(day_t d)
     return w == 6 ? d + 2 : w == 0 ? d + 1 : d;
 }
 
-static inline int age_at(day_t birth, day_t d)
-{
-    int by, bm, bd, y, m, dd;
-    date_to_ymd(birth, &by, &bm, &bd);
-    date_to_ymd(d, &y, &m, &dd);
-    return y - by - (m < bm || (m == bm && dd < bd));
-}
-
 #define PICK(r, arr) ((arr)[rng_below((r), (uint32_t)ARRAY_LEN(arr))])
 
 /* ---- the story ---- */

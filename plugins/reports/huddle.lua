@@ -111,25 +111,18 @@ local PAGE_COLUMNS = {
   { key = "gaps", title = "Gaps", format = "integer" },
 }
 
-local MAIN_COLUMNS = {
-  { key = "clinician", title = "Clinician" },
-  { key = "site", title = "Site" },
-  { key = "time", title = "Time" },
-  { key = "patient", title = "Patient" },
-  { key = "med", title = "MED", format = "med" },
-  { key = "med_before", title = "MED before", format = "med" },
-  { key = "trend", title = "MED trend" },
-  { key = "risk", title = "Risk" },
-  { key = "risk_reasons", title = "Risk reasons" },
-  { key = "pdmp", title = "PDMP last → due" },
-  { key = "udt", title = "UDT last → due" },
-  { key = "agreement", title = "Agreement last → due" },
-  { key = "peg", title = "PEG" },
-  { key = "naloxone", title = "Naloxone" },
-  { key = "benzo", title = "Benzodiazepine" },
-  { key = "gaps", title = "Gaps", format = "integer" },
-  { key = "actions", title = "Actions" },
-}
+-- The full list (CSV and JSON): the page's columns with the clinician and site first, the dose
+-- 90 days earlier and the risk reasons beside theirs, and the actions last.
+local MAIN_COLUMNS = { { key = "clinician", title = "Clinician" }, { key = "site", title = "Site" } }
+for _, c in ipairs(PAGE_COLUMNS) do
+  MAIN_COLUMNS[#MAIN_COLUMNS + 1] = c
+  if c.key == "med" then
+    MAIN_COLUMNS[#MAIN_COLUMNS + 1] = { key = "med_before", title = "MED before", format = "med" }
+  elseif c.key == "risk" then
+    MAIN_COLUMNS[#MAIN_COLUMNS + 1] = { key = "risk_reasons", title = "Risk reasons" }
+  end
+end
+MAIN_COLUMNS[#MAIN_COLUMNS + 1] = { key = "actions", title = "Actions" }
 
 -- One clinician's page: the table of visits, then each patient's actions.
 local function page(who, name, visits, label, day, anchor)

@@ -61,6 +61,19 @@ static void test_add_months_clamps(void **state)
                         "2028-02-01");
 }
 
+static void test_age_years(void **state)
+{
+    (void)state;
+    day_t born = date_from_ymd(1970, 3, 4);
+    assert_int_equal(date_age_years(born, date_from_ymd(2026, 3, 3)), 55); /* the day before */
+    assert_int_equal(date_age_years(born, date_from_ymd(2026, 3, 4)), 56); /* the birthday */
+    assert_int_equal(date_age_years(born, date_from_ymd(2026, 12, 31)), 56);
+    day_t leap = date_from_ymd(2004, 2, 29);
+    assert_int_equal(date_age_years(leap, date_from_ymd(2026, 2, 28)), 21);
+    assert_int_equal(date_age_years(leap, date_from_ymd(2026, 3, 1)), 22);
+    assert_int_equal(date_age_years(leap, date_from_ymd(2028, 2, 29)), 24);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -68,6 +81,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_strict_parse),
         cmocka_unit_test(test_add_months_clamps),
+        cmocka_unit_test(test_age_years),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
