@@ -68,10 +68,10 @@ static void usage(FILE *f)
 int cmd_version(struct cli *cli, int argc, char **argv)
 {
     (void)cli;
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        puts("usage: sixbb version\n\nPrints the program version.");
-        return EXIT_OK;
-    }
+    int rc = cli_parse(argc, argv, NULL, "usage: sixbb version\n\nPrints the program version.\n",
+                       NULL, NULL);
+    if (rc != 0)
+        return rc > 0 ? EXIT_OK : EXIT_USAGE;
     printf("sixbb %s\n", SIXBB_VERSION);
     return EXIT_OK;
 }
