@@ -33,6 +33,15 @@ struct cached_product {
     char why[MED_ERROR_MAX];
 };
 
+/* A prescription as written (the raw bytes of its MED columns) and what the standard makes of
+ * it: refills repeat their prescription, so most fills are answered from here. */
+struct cached_fill {
+    size_t key_at, key_len; /* in fill_keys */
+    size_t why_at;          /* in fill_keys, or (size_t)-1 */
+    struct med_fill f;      /* without date and supply */
+};
+#define FILL_CACHE_MAX 262144
+
 struct eval {
     struct host *h;
     struct store *s;
@@ -46,6 +55,11 @@ struct eval {
     size_t nproducts, capproducts;
     struct med_timeline *tl;
     struct buf keybuf;
+    struct med_hash fill_index; /* hash of the key bytes -> fills[] */
+    struct cached_fill *fills;
+    size_t nfills, capfills;
+    struct buf fill_keys;
+    struct buf fill_key; /* the key being looked up */
     /* Set only during eval_each_patient: visit patients instead of running checks. */
     eval_patient_fn visit;
     void *visit_ud;
@@ -360,6 +374,11 @@ void eval_free(struct eval *e)
     free(e->products);
     med_timeline_free(e->tl);
     buf_free(&e->keybuf);
+    free(e->fill_index.keys);
+    free(e->fill_index.vals);
+    free(e->fills);
+    buf_free(&e->fill_keys);
+    buf_free(&e->fill_key);
     rules_free(&e->rules);
     free(e);
 }
@@ -508,7 +527,34 @@ static size_t arena_add(struct patient_rows *pr, const char *v)
     return at;
 }
 
-static void rows_add_fill(struct eval *e, struct patient_rows *pr, sqlite3_stmt *st, day_t as_of)
+/* The columns that decide a fill's MED: drug, quantity, days supply, NDC, RxNorm, strength,
+ * unit, form, dose, doses per day, PRN. */
+#define FILL_COL_FIRST 3
+#define FILL_COL_LAST 13
+
+/* The fill's MED columns as bytes, each with its storage type, into e->fill_key. */
+static void fill_key(struct eval *e, sqlite3_stmt *st)
+{
+    struct buf *k = &e->fill_key;
+    k->len = 0;
+    for (int i = FILL_COL_FIRST; i <= FILL_COL_LAST; i++) {
+        char type = (char)sqlite3_column_type(st, i);
+        buf_append(k, &type, 1);
+        if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
+            double v = sqlite3_column_double(st, i);
+            buf_append(k, (const char *)&v, sizeof v);
+        } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+            const char *t = (const char *)sqlite3_column_blob(st, i);
+            uint32_t n = (uint32_t)sqlite3_column_bytes(st, i);
+            buf_append(k, (const char *)&n, sizeof n);
+            buf_append(k, t ? t : "", n);
+        }
+    }
+}
+
+/* Computes a fill from its columns: product (resolved once per description), dosing, MED. */
+static void compute_fill(struct eval *e, sqlite3_stmt *st, struct med_fill *out, char *why,
+                         size_t whylen)
 {
     struct med_input in = med_input_empty();
     in.drug = col(st, 3);
@@ -523,31 +569,79 @@ static void rows_add_fill(struct eval *e, struct patient_rows *pr, sqlite3_stmt 
     in.dose = col_amount(st, 11, dose, sizeof dose);
     in.doses_per_day = col_amount(st, 12, per_day, sizeof per_day);
     in.prn = sqlite3_column_int(st, 13) != 0;
-    day_t date = col_date(st, 2);
-    if (date == DATE_NONE)
-        return;
     const struct cached_product *cp = resolve_cached(e, st, &in);
     struct med_result r;
     struct med_dosing d;
     char err[MED_ERROR_MAX];
-    const char *why = NULL;
+    const char *reason = NULL;
     if (med_dosing_from_input(&in, &d, err, sizeof err) < 0) {
         struct med_dosing none = {NAN, NAN, NAN, NAN, false, false, false};
         med_calc(e->std, &cp->p, &none, &r);
         r.status = MED_ERROR;
-        why = err;
+        reason = err;
     } else {
         med_calc(e->std, &cp->p, &d, &r);
         if (cp->res == MED_UNRESOLVED ||
             (cp->res == MED_PARTIAL && (r.status == MED_OK || r.status == MED_ERROR))) {
             r.status = MED_ERROR;
-            why = cp->why;
+            reason = cp->why;
         } else if (r.status == MED_ERROR) {
-            why = r.error;
+            reason = r.error;
         }
     }
     if (r.status == MED_ERROR)
         r.med = NAN;
+    med_fill_from_result(out, DATE_NONE, 0, &r);
+    str_copy(why, whylen, reason ? reason : "");
+}
+
+/* The fill's MED from the cache, computing and remembering it on a miss. Returns its error text
+ * or NULL. */
+static const char *fill_lookup(struct eval *e, sqlite3_stmt *st, struct med_fill *out,
+                               char *why, size_t whylen)
+{
+    fill_key(e, st);
+    const struct buf *k = &e->fill_key;
+    uint64_t h = med_fnv1a(k->data, k->len, 1469598103934665603ULL) | 1;
+    uint32_t at;
+    if (med_hash_get(&e->fill_index, h, &at)) {
+        const struct cached_fill *c = &e->fills[at];
+        if (c->key_len == k->len && memcmp(e->fill_keys.data + c->key_at, k->data, k->len) == 0) {
+            *out = c->f;
+            return c->why_at == (size_t)-1 ? NULL : e->fill_keys.data + c->why_at;
+        }
+        compute_fill(e, st, out, why, whylen); /* another key with the same hash: not cached */
+        return *why ? why : NULL;
+    }
+    compute_fill(e, st, out, why, whylen);
+    if (e->nfills < FILL_CACHE_MAX) {
+        if (e->nfills == e->capfills) {
+            e->capfills = e->capfills ? e->capfills * 2 : 1024;
+            e->fills = xrealloc(e->fills, e->capfills * sizeof *e->fills);
+        }
+        struct cached_fill *c = &e->fills[e->nfills];
+        c->key_at = e->fill_keys.len;
+        c->key_len = k->len;
+        buf_append(&e->fill_keys, k->data, k->len);
+        c->why_at = (size_t)-1;
+        if (*why) {
+            c->why_at = e->fill_keys.len;
+            buf_append(&e->fill_keys, why, strlen(why) + 1);
+        }
+        c->f = *out;
+        med_hash_put(&e->fill_index, h, (uint32_t)e->nfills++);
+    }
+    return *why ? why : NULL;
+}
+
+static void rows_add_fill(struct eval *e, struct patient_rows *pr, sqlite3_stmt *st, day_t as_of)
+{
+    day_t date = col_date(st, 2);
+    if (date == DATE_NONE)
+        return;
+    struct med_fill mf;
+    char err[MED_ERROR_MAX];
+    const char *why = fill_lookup(e, st, &mf, err, sizeof err);
     if (pr->nfills == pr->capfills) {
         pr->capfills = pr->capfills ? pr->capfills * 2 : 32;
         pr->fills = xrealloc(pr->fills, pr->capfills * sizeof *pr->fills);
@@ -557,20 +651,17 @@ static void rows_add_fill(struct eval *e, struct patient_rows *pr, sqlite3_stmt 
         pr->pharmacy_at = xrealloc(pr->pharmacy_at, pr->capfills * sizeof *pr->pharmacy_at);
     }
     size_t i = pr->nfills++;
-    int32_t days = isnan(in.days_supply) ? 0 : (int32_t)in.days_supply;
-    med_fill_from_result(&pr->fills[i], date, days, &r);
-    pr->rx_at[i] = pr->arena.len;
+    double supply = col_num(st, 5);
+    mf.fill_date = date;
+    mf.days_supply = isnan(supply) ? 0 : (int32_t)supply;
+    pr->fills[i] = mf;
     const char *rx = col(st, 1);
-    buf_append(&pr->arena, rx ? rx : "?", strlen(rx ? rx : "?") + 1);
+    pr->rx_at[i] = arena_add(pr, rx ? rx : "?");
     pr->prescriber_at[i] = arena_add(pr, col(st, 14));
     pr->pharmacy_at[i] = arena_add(pr, col(st, 15));
-    pr->why_at[i] = (size_t)-1;
-    if (why) {
-        pr->why_at[i] = pr->arena.len;
-        buf_append(&pr->arena, why, strlen(why) + 1);
-    }
+    pr->why_at[i] = why ? arena_add(pr, why) : (size_t)-1;
     day_t *last = NULL;
-    switch (cp->p.cls) {
+    switch (mf.cls) {
     case MED_CLASS_NALOXONE: last = &pr->last_fill_naloxone; break;
     case MED_CLASS_MOUD: last = &pr->last_fill_moud; break;
     case MED_CLASS_BENZO: last = &pr->last_fill_benzo; break;
@@ -590,7 +681,7 @@ static void rows_add_score(struct patient_rows *pr, sqlite3_stmt *st)
     }
     struct score *s = &pr->scores[pr->nscores];
     const char *inst = col(st, 1);
-    snprintf(s->instrument, sizeof s->instrument, "%s", inst ? inst : "");
+    str_copy(s->instrument, sizeof s->instrument, inst ? inst : "");
     s->date = col_date(st, 2);
     s->has_score = sqlite3_column_type(st, 3) != SQLITE_NULL;
     s->score = s->has_score ? sqlite3_column_double(st, 3) : 0;
@@ -683,7 +774,7 @@ static void rows_reset(struct patient_rows *pr)
 
 static void copy_id(char *dst, const char *src)
 {
-    snprintf(dst, ID_MAX, "%s", src ? src : "");
+    str_copy(dst, ID_MAX, src ? src : "");
 }
 
 /* ------------------------------------------------------------------ running checks */
@@ -1255,7 +1346,7 @@ static bool reader_next(struct reader *rd, struct patient_rows *pr, struct facts
     pr->has_clinician = col(ps, 2) && *col(ps, 2);
     copy_id(pr->clinician, col(ps, 2));
     pr->birth = col_date(ps, 3);
-    snprintf(pr->sex, sizeof pr->sex, "%s", col(ps, 4) ? col(ps, 4) : "");
+    str_copy(pr->sex, sizeof pr->sex, col(ps, 4) ? col(ps, 4) : "");
     for (; cur_at(&c[0], pr->id); cur_step(&c[0]))
         rows_add_fill(e, pr, c[0].st, as_of);
     for (; cur_at(&c[1], pr->id); cur_step(&c[1]))

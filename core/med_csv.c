@@ -1,6 +1,7 @@
 /* CSV rows for the MED tables and the `sixbb med --csv` batch, parsed with libcsv (RFC 4180).
  * Input is fed one physical line at a time so that every row can be reported with its line. */
 #include <csv.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@ struct reader {
     char **fields;
     size_t n, cap;
     long line;
+    size_t rows; /* rows the parser has ended */
     med_csv_row_fn row;
     void *ctx;
     int stop;
@@ -40,13 +42,67 @@ static void on_row(int term, void *data)
 {
     (void)term;
     struct reader *r = data;
+    r->rows++;
     if (!r->stop && r->n > 0)
         r->stop = r->row(r->ctx, r->fields, r->n, r->line);
     clear_fields(r);
 }
 
+/* The fast path for a line without quotes, the usual case in the reference tables: its fields
+ * are the text between commas with surrounding spaces and tabs removed, as libcsv reads them.
+ * Fields point into `scratch`; returns their count (0 for a blank line, as libcsv reads one). */
+static size_t split_plain(const char *s, size_t n, struct buf *scratch, char ***fields,
+                          size_t *cap)
+{
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+        n--;
+    scratch->len = 0;
+    buf_append(scratch, s, n);
+    buf_append(scratch, "", 1);
+    char *p = scratch->data, *end = p + n;
+    if (strspn(p, " \t") == n)
+        return 0; /* libcsv begins no row on a line of nothing but blanks */
+    size_t nf = 0;
+    for (;;) {
+        char *comma = memchr(p, ',', (size_t)(end - p));
+        char *stop = comma ? comma : end;
+        char *a = p, *b = stop;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        *b = 0;
+        if (nf == *cap) {
+            *cap = *cap ? *cap * 2 : 16;
+            *fields = xrealloc(*fields, *cap * sizeof **fields);
+        }
+        (*fields)[nf++] = a;
+        if (!comma)
+            return nf;
+        p = comma + 1;
+    }
+}
+
+/* Whether a carriage return other than the line's own ending lies in the line: libcsv ends a
+ * row there, which the fast path does not. */
+static bool interior_cr(const char *s, size_t n)
+{
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+        n--;
+    return memchr(s, '\r', n) != NULL;
+}
+
 int med_csv_read(const char *data, size_t len, med_csv_row_fn row, void *ctx, char *err,
                  size_t errlen)
+{
+    return med_csv_read_with(data, len, row, ctx, err, errlen, true);
+}
+
+/* Lines without quotes are split directly once the parser stands at the start of a row (after
+ * the first line, and after any row libcsv ended on its line break); everything else goes
+ * through libcsv. `fast` false sends every line through libcsv, for tests. */
+int med_csv_read_with(const char *data, size_t len, med_csv_row_fn row, void *ctx, char *err,
+                      size_t errlen, bool fast)
 {
     struct csv_parser p;
     if (csv_init(&p, CSV_APPEND_NULL) != 0) {
@@ -54,25 +110,41 @@ int med_csv_read(const char *data, size_t len, med_csv_row_fn row, void *ctx, ch
         return -1;
     }
     struct reader r = {.row = row, .ctx = ctx};
+    struct buf scratch = {0};
+    char **plain = NULL;
+    size_t plaincap = 0;
     size_t off = 0;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         off = 3; /* a UTF-8 byte-order mark written by spreadsheet programs */
     int rc = 0;
+    bool row_start = fast; /* the parser holds no part of a row */
     while (off < len && !r.stop) {
         const char *nl = memchr(data + off, '\n', len - off);
         size_t n = nl ? (size_t)(nl - (data + off)) + 1 : len - off;
         r.line++;
+        if (row_start && !memchr(data + off, '"', n) && !interior_cr(data + off, n)) {
+            size_t nf = split_plain(data + off, n, &scratch, &plain, &plaincap);
+            if (nf > 0)
+                r.stop = r.row(r.ctx, plain, nf, r.line);
+            off += n;
+            continue;
+        }
+        size_t rows_before = r.rows;
         if (csv_parse(&p, data + off, n, on_field, on_row, &r) != n) {
             snprintf(err, errlen, "line %ld: %s", r.line, csv_strerror(csv_error(&p)));
             rc = -1;
             break;
         }
         off += n;
+        /* A quoted field may hold a line break: the row ends only when the parser says so. */
+        row_start = fast && r.rows != rows_before && r.n == 0 && !interior_cr(data + off, n);
     }
     if (rc == 0 && !r.stop)
         csv_fini(&p, on_field, on_row, &r);
     clear_fields(&r);
     free(r.fields);
+    free(plain);
+    buf_free(&scratch);
     csv_free(&p);
     if (rc == 0 && r.stop)
         rc = r.stop;

@@ -333,7 +333,7 @@ static int ndc_row(void *ctx, char **f, size_t n, long line)
         return row_fail(t, line, "Drug is empty");
     s->kind = kind_of_class_column(field(f, n, t->col[NC_CLASS]));
     struct med_product *p = &s->p;
-    snprintf(p->label, sizeof p->label, "%s", field(f, n, t->col[NC_PROD]));
+    str_copy(p->label, sizeof p->label, field(f, n, t->col[NC_PROD]));
     med_form_parse(field(f, n, t->col[NC_FORM]), &p->form, &p->acting);
     const char *act = field(f, n, t->col[NC_ACT]);
     if (streq_nocase(act, "LA"))

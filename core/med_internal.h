@@ -120,6 +120,10 @@ enum med_resolution med_text_parse(const struct med_db *db, const char *text,
 typedef int (*med_csv_row_fn)(void *ctx, char **fields, size_t n, long line);
 int med_csv_read(const char *data, size_t len, med_csv_row_fn row, void *ctx, char *err,
                  size_t errlen);
+/* The same with the quote-free fast path switched off (fast = false), so tests can hold the two
+ * readings to each other. */
+int med_csv_read_with(const char *data, size_t len, med_csv_row_fn row, void *ctx, char *err,
+                      size_t errlen, bool fast);
 /* Finds a header column, case-insensitively and ignoring surrounding spaces; -1 when absent. */
 int med_csv_column(char **header, size_t n, const char *name);
 

@@ -189,6 +189,13 @@ fail: {
 }
 }
 
+void str_copy(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
 bool streq_nocase(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++)

@@ -36,6 +36,9 @@ int write_file_atomic(const char *path, const char *data, size_t len, int mode);
 
 /* Case-insensitive ASCII comparison helpers. */
 bool streq_nocase(const char *a, const char *b);
+/* Copies src into dst of cap bytes (cap > 0), cut short if need be and always terminated: what
+ * snprintf(dst, cap, "%s", src) does, without the formatting machinery, for hot paths. */
+void str_copy(char *dst, size_t cap, const char *src);
 /* Levenshtein distance, for "did you mean" suggestions. */
 int edit_distance(const char *a, const char *b);
 

@@ -161,6 +161,68 @@ static void every_ndc_factor_matches_the_file(void **state)
     free(path);
 }
 
+/* Every row as one line of text ("line|f1|f2|..."), to compare two readings of a file. */
+static int transcribe_row(void *ctx, char **f, size_t n, long line)
+{
+    struct buf *out = ctx;
+    char tmp[32];
+    int k = snprintf(tmp, sizeof tmp, "%ld", line);
+    buf_append(out, tmp, (size_t)k);
+    for (size_t i = 0; i < n; i++) {
+        buf_append(out, "|", 1);
+        buf_append(out, f[i], strlen(f[i]));
+    }
+    buf_append(out, "\n", 1);
+    return 0;
+}
+
+static void same_reading(const char *data, size_t len)
+{
+    struct buf fast = {0}, slow = {0};
+    char err[256];
+    int a = med_csv_read_with(data, len, transcribe_row, &fast, err, sizeof err, true);
+    int b = med_csv_read_with(data, len, transcribe_row, &slow, err, sizeof err, false);
+    assert_int_equal(a, b);
+    buf_append(&fast, "", 1);
+    buf_append(&slow, "", 1);
+    assert_string_equal(fast.data, slow.data);
+    buf_free(&fast);
+    buf_free(&slow);
+}
+
+/* Lines without quotes are split without libcsv; the result must be libcsv's to the byte, also
+ * around quoted fields that span lines, bare carriage returns and padding. */
+static void quote_free_lines_read_as_libcsv_reads_them(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "a,b,c\n1,2,3\n",
+        "a,b\r\n 1 ,\t2\t\r\n\r\n\n,\n,,\n",
+        "h1,h2\n\"x\ny\",z\nnext,row\n",
+        "h\n\"open\nstill, open\nclosed\",1\nplain,2\n",
+        "a,b\rc,d\n\"q\"\"\",e\n",
+        "x\r\"y\nz\",1\nw,2\n",
+        "\xEF\xBB\xBFid,name\n1,one\n2, two \n",
+        "last,line,without,newline",
+        "   \n\t\n",
+        "a\"b,c\n\"d\ne\",f\ng,h\n",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        same_reading(cases[i], strlen(cases[i]));
+    static const char *const tables[] = {
+        "cdc-ndc-2018-opioids.csv", "cdc-ndc-2018-benzodiazepines.csv",
+        "cdc-ndc-2018-muscle-relaxants.csv", "rxnorm-opioid-ingredients-2020.csv"};
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+        char *path = xasprintf("%s/data/%s", fx.config, tables[i]);
+        size_t len;
+        char *data = read_file(path, &len);
+        assert_non_null(data);
+        same_reading(data, len);
+        free(data);
+        free(path);
+    }
+}
+
 static void rxnorm_rows(void **state)
 {
     (void)state;
@@ -510,6 +572,7 @@ int main(void)
         cmocka_unit_test(unresolved_reasons),
         cmocka_unit_test(frequencies),
         cmocka_unit_test(site_products),
+        cmocka_unit_test(quote_free_lines_read_as_libcsv_reads_them),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }
