@@ -53,7 +53,12 @@ struct eval {
     struct med_strmap product_index;
     struct cached_product *products;
     size_t nproducts, capproducts;
-    struct med_timeline *tl;
+    struct med_timeline *tl; /* the reader's, for computing facts */
+    /* The visited patient's timeline, built on the visitor's thread when it asks for it: with
+     * the reader on a thread of its own, `tl` already holds a later patient. */
+    struct med_timeline *visit_tl;
+    const struct patient_rows *visit_pr;
+    bool visit_tl_ready;
     struct buf keybuf;
     struct med_hash fill_index; /* hash of the key bytes -> fills[] */
     struct cached_fill *fills;
@@ -351,6 +356,7 @@ struct eval *eval_new(struct host *h, struct store *s)
     }
     struct med_timeline_options o = {.missing_supply_days = e->rules.missing_supply_days};
     e->tl = med_timeline_new(&o);
+    e->visit_tl = med_timeline_new(&o);
     return e;
 }
 
@@ -373,6 +379,7 @@ void eval_free(struct eval *e)
     med_strmap_free(&e->product_index);
     free(e->products);
     med_timeline_free(e->tl);
+    med_timeline_free(e->visit_tl);
     buf_free(&e->keybuf);
     free(e->fill_index.keys);
     free(e->fill_index.vals);
@@ -1060,7 +1067,10 @@ static void consume(struct eval *e, const struct patient_rows *pr, const struct 
         if (e->visit_all || (f.ltot && !f.excluded)) {
             int base = lua_gettop(L);
             facts_push(L, &e->rules, pr, &f, as_of);
+            e->visit_pr = pr;
+            e->visit_tl_ready = false;
             e->visit(e, e->visit_ud);
+            e->visit_pr = NULL;
             lua_settop(L, base);
         }
         if (!e->visit_checks)
@@ -1249,10 +1259,16 @@ struct reader {
     sqlite3_stmt *ps;
     struct cursor c[5];
     day_t as_of;
+    /* A list of patients (sorted, without repeats), read one by one with the one-patient
+     * queries; NULL for the whole population. */
+    const char **ids;
+    size_t nids, at;
+    bool bound;
 };
 
 static void reader_close(struct reader *rd)
 {
+    free((void *)rd->ids);
     sqlite3_finalize(rd->ps);
     for (int i = 0; i < 5; i++)
         sqlite3_finalize(rd->c[i].st);
@@ -1363,6 +1379,45 @@ static bool reader_next(struct reader *rd, struct patient_rows *pr, struct facts
     return true;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Makes the reader walk a list of patients: sorted, so the index is read in order, and without
+ * repeats, so each patient is evaluated once. */
+static void reader_set_list(struct reader *rd, const char *const *ids, size_t n)
+{
+    rd->ids = xmalloc((n ? n : 1) * sizeof *rd->ids);
+    memcpy(rd->ids, ids, n * sizeof *ids);
+    qsort(rd->ids, n, sizeof *rd->ids, cmp_id);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || strcmp(rd->ids[k - 1], rd->ids[i]) != 0)
+            rd->ids[k++] = rd->ids[i];
+    rd->nids = k;
+    rd->at = 0;
+    rd->bound = false;
+}
+
+/* The next patient of the population or of the list. */
+static bool reader_next_any(struct reader *rd, struct patient_rows *pr, struct facts *f)
+{
+    if (!rd->ids)
+        return reader_next(rd, pr, f);
+    while (rd->at < rd->nids) {
+        if (!rd->bound) {
+            reader_rebind(rd, rd->ids[rd->at]);
+            rd->bound = true;
+        }
+        if (reader_next(rd, pr, f))
+            return true;
+        rd->at++;
+        rd->bound = false;
+    }
+    return false;
+}
+
 static void rows_free(struct patient_rows *pr)
 {
     free(pr->fills);
@@ -1408,7 +1463,7 @@ static void *producer(void *arg)
             pthread_cond_wait(&p->cv, &p->mu);
         pthread_mutex_unlock(&p->mu);
         int n = 0;
-        while (n < BATCH_SIZE && reader_next(p->rd, &b->slots[n].pr, &b->slots[n].f))
+        while (n < BATCH_SIZE && reader_next_any(p->rd, &b->slots[n].pr, &b->slots[n].f))
             n++;
         pthread_mutex_lock(&p->mu);
         b->n = n;
@@ -1476,17 +1531,9 @@ int eval_run(struct eval *e, day_t as_of, const struct eval_filter *flt, struct 
         return -1;
     struct tallies by_clin = {0}, by_site = {0};
     int rc = 0;
-    if (flt->npatients && !flt->patient) {
-        struct patient_rows pr;
-        struct facts f;
-        memset(&pr, 0, sizeof pr);
-        for (size_t i = 0; i < flt->npatients; i++) {
-            reader_rebind(&rd, flt->patients[i]);
-            while (reader_next(&rd, &pr, &f))
-                consume(e, &pr, &f, as_of, flt, r, explain, &by_clin, &by_site);
-        }
-        rows_free(&pr);
-    } else if (!flt->patient && !explain) {
+    if (flt->npatients && !flt->patient)
+        reader_set_list(&rd, flt->patients, flt->npatients);
+    if (!flt->patient && !explain) {
         rc = run_pipelined(e, &rd, as_of, flt, r, &by_clin, &by_site);
     } else {
         struct patient_rows pr;
@@ -1562,7 +1609,11 @@ struct host *eval_host(struct eval *e)
 
 const struct med_timeline *eval_timeline(struct eval *e)
 {
-    return e->tl;
+    if (!e->visit_tl_ready && e->visit_pr) {
+        med_timeline_build(e->visit_tl, e->std, e->visit_pr->fills, e->visit_pr->nfills);
+        e->visit_tl_ready = true;
+    }
+    return e->visit_tl;
 }
 
 int eval_store(struct eval *e, const struct eval_result *r)

@@ -68,8 +68,8 @@ int eval_each_patient_checked(struct eval *e, day_t as_of, const struct eval_fil
                               eval_patient_fn fn, void *ud, struct eval_result *r);
 /* The host the evaluation runs checks in. */
 struct host *eval_host(struct eval *e);
-/* The dose timeline of the patient being visited: valid inside an eval_each_patient callback of
- * a run filtered to one patient (whole-population runs build timelines on another thread). */
+/* The dose timeline of the patient being visited, inside an eval_each_patient callback (built
+ * on first use on the visitor's thread, whichever thread read the patient). */
 const struct med_timeline *eval_timeline(struct eval *e);
 /* Replaces the stored results for r->as_of (one transaction). Only for unfiltered runs. */
 int eval_store(struct eval *e, const struct eval_result *r);
