@@ -48,11 +48,13 @@ static void on_row(int term, void *data)
     clear_fields(r);
 }
 
-/* The fast path for a line without quotes, the usual case in the reference tables: its fields
- * are the text between commas with surrounding spaces and tabs removed, as libcsv reads them.
- * Fields point into `scratch`; returns their count (0 for a blank line, as libcsv reads one). */
-static size_t split_plain(const char *s, size_t n, struct buf *scratch, char ***fields,
-                          size_t *cap)
+/* The fast path for one physical line holding a whole row, the usual case in the reference
+ * tables: unquoted fields are the text between commas with surrounding spaces and tabs removed,
+ * as libcsv reads them; a field that opens with a quote runs to its closing quote ("" inside
+ * stands for one quote), which must be followed by a comma or the end of the line. Fields point
+ * into `scratch`. Returns their count (0 for a blank line, as libcsv reads one), or -1 when the
+ * line needs libcsv (a quote anywhere else, or a quoted field left open). */
+static long split_line(const char *s, size_t n, struct buf *scratch, char ***fields, size_t *cap)
 {
     while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
         n--;
@@ -62,24 +64,52 @@ static size_t split_plain(const char *s, size_t n, struct buf *scratch, char ***
     char *p = scratch->data, *end = p + n;
     if (strspn(p, " \t") == n)
         return 0; /* libcsv begins no row on a line of nothing but blanks */
-    size_t nf = 0;
+    long nf = 0;
     for (;;) {
-        char *comma = memchr(p, ',', (size_t)(end - p));
-        char *stop = comma ? comma : end;
-        char *a = p, *b = stop;
-        while (a < b && (*a == ' ' || *a == '\t'))
-            a++;
-        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
-            b--;
-        *b = 0;
-        if (nf == *cap) {
+        char *a, *next;
+        if (*p == '"') {
+            char *w = p, *r = p + 1;
+            for (;;) {
+                if (r == end)
+                    return -1; /* open at the end of the line */
+                if (*r == '"') {
+                    if (r + 1 < end && r[1] == '"') {
+                        *w++ = '"';
+                        r += 2;
+                        continue;
+                    }
+                    break;
+                }
+                *w++ = *r++;
+            }
+            r++; /* past the closing quote */
+            if (r < end && *r != ',')
+                return -1;
+            *w = 0;
+            a = p;
+            next = r < end ? r + 1 : NULL;
+        } else {
+            char *comma = memchr(p, ',', (size_t)(end - p));
+            char *stop = comma ? comma : end;
+            if (memchr(p, '"', (size_t)(stop - p)))
+                return -1;
+            char *b = stop;
+            a = p;
+            while (a < b && (*a == ' ' || *a == '\t'))
+                a++;
+            while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+                b--;
+            *b = 0;
+            next = comma ? comma + 1 : NULL;
+        }
+        if ((size_t)nf == *cap) {
             *cap = *cap ? *cap * 2 : 16;
             *fields = xrealloc(*fields, *cap * sizeof **fields);
         }
         (*fields)[nf++] = a;
-        if (!comma)
+        if (!next)
             return nf;
-        p = comma + 1;
+        p = next;
     }
 }
 
@@ -98,9 +128,9 @@ int med_csv_read(const char *data, size_t len, med_csv_row_fn row, void *ctx, ch
     return med_csv_read_with(data, len, row, ctx, err, errlen, true);
 }
 
-/* Lines without quotes are split directly once the parser stands at the start of a row (after
- * the first line, and after any row libcsv ended on its line break); everything else goes
- * through libcsv. `fast` false sends every line through libcsv, for tests. */
+/* Lines holding a whole row are split directly once the parser stands at the start of a row
+ * (after the first line, and after any row libcsv ended on its line break); everything else
+ * goes through libcsv. `fast` false sends every line through libcsv, for tests. */
 int med_csv_read_with(const char *data, size_t len, med_csv_row_fn row, void *ctx, char *err,
                       size_t errlen, bool fast)
 {
@@ -122,10 +152,12 @@ int med_csv_read_with(const char *data, size_t len, med_csv_row_fn row, void *ct
         const char *nl = memchr(data + off, '\n', len - off);
         size_t n = nl ? (size_t)(nl - (data + off)) + 1 : len - off;
         r.line++;
-        if (row_start && !memchr(data + off, '"', n) && !interior_cr(data + off, n)) {
-            size_t nf = split_plain(data + off, n, &scratch, &plain, &plaincap);
+        long nf = row_start && !interior_cr(data + off, n)
+                      ? split_line(data + off, n, &scratch, &plain, &plaincap)
+                      : -1;
+        if (nf >= 0) {
             if (nf > 0)
-                r.stop = r.row(r.ctx, plain, nf, r.line);
+                r.stop = r.row(r.ctx, plain, (size_t)nf, r.line);
             off += n;
             continue;
         }

@@ -238,6 +238,10 @@ struct table_ctx {
     bool header_done;
     struct staged *rows;
     size_t n, cap;
+    bool have_form;
+    char last_form[64]; /* the previous row's form text and what it parsed to */
+    enum med_form last_form_value;
+    enum med_acting last_acting;
 };
 
 static struct staged *stage(struct table_ctx *t)
@@ -334,7 +338,17 @@ static int ndc_row(void *ctx, char **f, size_t n, long line)
     s->kind = kind_of_class_column(field(f, n, t->col[NC_CLASS]));
     struct med_product *p = &s->p;
     str_copy(p->label, sizeof p->label, field(f, n, t->col[NC_PROD]));
-    med_form_parse(field(f, n, t->col[NC_FORM]), &p->form, &p->acting);
+    /* The tables list a form many times over: parse each distinct text once in a row. */
+    const char *form = field(f, n, t->col[NC_FORM]);
+    if (!t->have_form || strcmp(form, t->last_form) != 0) {
+        t->have_form = true;
+        str_copy(t->last_form, sizeof t->last_form, form);
+        med_form_parse(form, &t->last_form_value, &t->last_acting);
+        if (strlen(form) >= sizeof t->last_form)
+            t->have_form = false; /* too long to remember whole: parse it again next time */
+    }
+    p->form = t->last_form_value;
+    p->acting = t->last_acting;
     const char *act = field(f, n, t->col[NC_ACT]);
     if (streq_nocase(act, "LA"))
         p->acting = MED_ACTING_LONG;

@@ -324,7 +324,7 @@ void med_product_finish(const struct med_db *db, struct med_product *p, int ing)
 {
     const struct med_ingredient *g = ing >= 0 ? &db->ing[ing] : NULL;
     if (g)
-        snprintf(p->ingredient, sizeof p->ingredient, "%s", g->name);
+        str_copy(p->ingredient, sizeof p->ingredient, g->name);
     if (p->unit == MED_UNIT_MCG_HR && p->form == MED_FORM_UNKNOWN)
         p->form = MED_FORM_PATCH;
     if (p->form == MED_FORM_PATCH && p->unit == MED_UNIT_MCG) {

@@ -190,8 +190,9 @@ static void same_reading(const char *data, size_t len)
     buf_free(&slow);
 }
 
-/* Lines without quotes are split without libcsv; the result must be libcsv's to the byte, also
- * around quoted fields that span lines, bare carriage returns and padding. */
+/* Lines holding a whole row are split without libcsv; the result must be libcsv's to the byte,
+ * also around quoted fields that span lines, doubled quotes, stray quotes, bare carriage
+ * returns and padding. */
 static void quote_free_lines_read_as_libcsv_reads_them(void **state)
 {
     (void)state;
@@ -206,6 +207,9 @@ static void quote_free_lines_read_as_libcsv_reads_them(void **state)
         "last,line,without,newline",
         "   \n\t\n",
         "a\"b,c\n\"d\ne\",f\ng,h\n",
+        "\"a,b\",c\n\"a\"\"b\",\"\"\n x ,\"\",\"y\"\n",
+        "\"a\" ,b\n \"a\",b\n\"a\"b,c\nq,\"open\n",
+        "h\n\"spans\nlines\"\n\"ok\",1\n",
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         same_reading(cases[i], strlen(cases[i]));
