@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <lauxlib.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,18 +44,36 @@ struct deferred {
  * statement (cursors opened on the table and its indexes, then closed) is then paid once per
  * batch instead of once per row, which roughly halves the time of a large first import. */
 #define BATCH_ROWS 32
+/* Rows gathered before they are written: enough that handing them to the writer thread costs
+ * little per row. */
+#define CHUNK_ROWS 2048
 
 struct batch {
     enum import_kind k;
     size_t n;
-    struct val v[BATCH_ROWS][MAX_VALS]; /* text values point into text (by offset) */
+    struct val (*v)[MAX_VALS]; /* CHUNK_ROWS rows; text values point into text (by offset) */
     struct buf text;
-    char *sql[KIND_COUNT]; /* the multi-row INSERT of each kind, built when first needed */
+};
+
+/* Full chunks of new rows are written by a thread of its own while this one reads and checks
+ * the next rows. Everything else that touches the database first waits for the writer to be
+ * idle (writer_wait), so the connection is never used by both threads at once. */
+struct writer {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool running, quit;
+    struct batch *todo; /* handed over, NULL when the writer is idle */
+    int rc;             /* 0, or -1 after a failure described in err */
+    char err[512];
 };
 
 struct importer {
     struct store *store;
-    struct batch batch;
+    struct batch batches[2];
+    struct batch *batch;         /* the one being filled */
+    char *batch_sql[KIND_COUNT]; /* the multi-row INSERT of each kind, built when first needed */
+    struct writer w;
     struct import_options opts;
     struct kind_state kinds[KIND_COUNT];
     char *errors[IMPORT_MAX_ERRORS_SHOWN];
@@ -81,6 +100,9 @@ struct file_ctx {
     int source[MAX_COLS]; /* field index (0-based) of each canonical column, -1 when absent */
     bool fatal;
 };
+
+static int writer_wait(struct importer *imp);
+static void writer_stop(struct importer *imp);
 
 static double now_seconds(void)
 {
@@ -131,6 +153,9 @@ struct importer *importer_new(struct store *store, const struct import_options *
     imp->opts = *opts;
     for (int k = 0; k < KIND_COUNT; k++)
         keyset_init(&imp->kinds[k].keys);
+    for (int i = 0; i < 2; i++)
+        imp->batches[i].v = xmalloc(CHUNK_ROWS * sizeof *imp->batches[i].v);
+    imp->batch = &imp->batches[0];
     return imp;
 }
 
@@ -138,6 +163,7 @@ void importer_free(struct importer *imp)
 {
     if (!imp)
         return;
+    writer_stop(imp);
     if (imp->began && imp->store)
         store_rollback(imp->store);
     if (imp->journal_switched)
@@ -156,9 +182,12 @@ void importer_free(struct importer *imp)
         free(d->column);
     }
     free(imp->deferred);
-    buf_free(&imp->batch.text);
+    for (int i = 0; i < 2; i++) {
+        buf_free(&imp->batches[i].text);
+        free(imp->batches[i].v);
+    }
     for (int k = 0; k < KIND_COUNT; k++)
-        free(imp->batch.sql[k]);
+        free(imp->batch_sql[k]);
     rx_med_free(imp->med);
     free(imp->key);
     free(imp);
@@ -211,6 +240,7 @@ static void load_keys(struct importer *imp, enum import_kind k)
     ks->keys_loaded = true;
     if (!imp->store)
         return;
+    writer_wait(imp);
     const struct kind_def *kd = &import_kinds[k];
     sqlite3_stmt *st = store_prepare(imp->store, kd->keys_sql);
     if (!st)
@@ -301,7 +331,7 @@ bool importer_instrument_known(struct importer *imp, const char *id)
  * the same transaction are visible here. NULL when unknown. */
 static const char *patient_sex(struct importer *imp, const char *patient, char *buf, size_t n)
 {
-    if (!patient)
+    if (!patient || writer_wait(imp) != 0)
         return NULL;
     sqlite3_stmt *st = store_prepare(imp->store, "SELECT sex FROM patients WHERE patient_id = ?1");
     if (!st)
@@ -401,10 +431,10 @@ static sqlite3_stmt *prepare(struct importer *imp, const char *sql)
 }
 
 /* "INSERT INTO t(a, b) VALUES (?,?),(?,?)…" for BATCH_ROWS rows. */
-static const char *batch_sql(struct batch *b, enum import_kind k)
+static const char *batch_sql(struct importer *imp, enum import_kind k)
 {
-    if (b->sql[k])
-        return b->sql[k];
+    if (imp->batch_sql[k])
+        return imp->batch_sql[k];
     const struct kind_def *kd = &import_kinds[k];
     const char *values = strstr(kd->insert_sql, "VALUES");
     struct buf sql = {0};
@@ -416,8 +446,8 @@ static const char *batch_sql(struct batch *b, enum import_kind k)
             buf_puts(&sql, i ? ",?" : "?");
         buf_puts(&sql, ")");
     }
-    b->sql[k] = sql.data;
-    return b->sql[k];
+    imp->batch_sql[k] = sql.data;
+    return imp->batch_sql[k];
 }
 
 static void bind_one(sqlite3_stmt *st, int p, const struct val *v, const char *text)
@@ -438,34 +468,144 @@ static void bind_one(sqlite3_stmt *st, int p, const struct val *v, const char *t
     }
 }
 
+/* Inserts the batch's rows: BATCH_ROWS at a time, the rest one by one. Runs on either thread
+ * and reports nothing itself: a failure is described in err. */
+static int write_batch(struct importer *imp, const struct batch *b, char *err, size_t errlen)
+{
+    const struct kind_def *kd = &import_kinds[b->k];
+    size_t r = 0;
+    while (r < b->n) {
+        size_t rows = b->n - r >= BATCH_ROWS ? BATCH_ROWS : 1;
+        const char *sql = rows == BATCH_ROWS ? batch_sql(imp, b->k) : kd->insert_sql;
+        sqlite3_stmt *st = store_prepare(imp->store, sql);
+        if (!st) {
+            snprintf(err, errlen, "cannot prepare a statement: %s", store_errmsg(imp->store));
+            return -1;
+        }
+        for (size_t j = 0; j < rows; j++)
+            for (size_t i = 0; i < kd->nvals; i++)
+                bind_one(st, (int)(j * kd->nvals + i) + 1, &b->v[r + j][i], b->text.data);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            snprintf(err, errlen, "storing rows failed: %s", store_errmsg(imp->store));
+            return -1;
+        }
+        r += rows;
+    }
+    return 0;
+}
+
+static void *writer_main(void *arg)
+{
+    struct importer *imp = arg;
+    struct writer *w = &imp->w;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->todo && !w->quit)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->todo)
+            break;
+        struct batch *b = w->todo;
+        bool skip = w->rc != 0;
+        pthread_mutex_unlock(&w->mu);
+        char err[sizeof w->err];
+        int rc = skip ? 0 : write_batch(imp, b, err, sizeof err);
+        pthread_mutex_lock(&w->mu);
+        if (rc != 0 && w->rc == 0) {
+            w->rc = rc;
+            memcpy(w->err, err, sizeof err);
+        }
+        b->n = 0;
+        b->text.len = 0;
+        w->todo = NULL;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* Waits until the writer has nothing in hand; reports its failure, if any, once. */
+static int writer_wait(struct importer *imp)
+{
+    struct writer *w = &imp->w;
+    if (!w->running)
+        return 0;
+    pthread_mutex_lock(&w->mu);
+    while (w->todo)
+        pthread_cond_wait(&w->cv, &w->mu);
+    int rc = w->rc;
+    if (rc != 0 && w->err[0]) {
+        reportf(imp, "%s", w->err);
+        w->err[0] = 0;
+    }
+    pthread_mutex_unlock(&w->mu);
+    return rc;
+}
+
+static void writer_stop(struct importer *imp)
+{
+    struct writer *w = &imp->w;
+    if (!w->running)
+        return;
+    writer_wait(imp);
+    pthread_mutex_lock(&w->mu);
+    w->quit = true;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+    w->running = false;
+}
+
+/* Kinds whose checks call plugins (instrument scoring) may reach the database from Lua, so
+ * their rows are written on this thread. */
+static bool writes_in_background(enum import_kind k)
+{
+    return k != KIND_ASSESSMENTS;
+}
+
+static void writer_start(struct importer *imp)
+{
+    struct writer *w = &imp->w;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    w->running = pthread_create(&w->thread, NULL, writer_main, imp) == 0;
+    if (!w->running) {
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->cv);
+    }
+}
+
+/* Writes the rows gathered so far: handed to the writer thread when the chunk is full, written
+ * here otherwise (a smaller tail, a change of kind, the end). */
 static int flush_batch(struct importer *imp)
 {
-    struct batch *b = &imp->batch;
+    struct batch *b = imp->batch;
     if (!b->n)
-        return 0;
-    const struct kind_def *kd = &import_kinds[b->k];
-    int rc = 0;
-    if (b->n == BATCH_ROWS) {
-        sqlite3_stmt *st = prepare(imp, batch_sql(b, b->k));
-        if (!st)
-            rc = -1;
-        for (size_t r = 0; st && r < b->n; r++)
-            for (size_t i = 0; i < kd->nvals; i++)
-                bind_one(st, (int)(r * kd->nvals + i) + 1, &b->v[r][i], b->text.data);
-        if (st)
-            rc = step_statement(imp, st, NULL, 0);
-    } else {
-        for (size_t r = 0; rc == 0 && r < b->n; r++) {
-            sqlite3_stmt *st = prepare(imp, kd->insert_sql);
-            if (!st) {
-                rc = -1;
-                break;
-            }
-            for (size_t i = 0; i < kd->nvals; i++)
-                bind_one(st, (int)i + 1, &b->v[r][i], b->text.data);
-            rc = step_statement(imp, st, NULL, 0);
+        return writer_wait(imp);
+    struct writer *w = &imp->w;
+    if (b->n == CHUNK_ROWS && writes_in_background(b->k)) {
+        if (!w->running)
+            writer_start(imp);
+        if (w->running) {
+            if (writer_wait(imp) != 0)
+                return -1;
+            pthread_mutex_lock(&w->mu);
+            w->todo = b;
+            pthread_cond_broadcast(&w->cv);
+            pthread_mutex_unlock(&w->mu);
+            imp->batch = b == &imp->batches[0] ? &imp->batches[1] : &imp->batches[0];
+            return 0;
         }
     }
+    if (writer_wait(imp) != 0)
+        return -1;
+    char err[512];
+    int rc = write_batch(imp, b, err, sizeof err);
+    if (rc != 0)
+        reportf(imp, "%s", err);
     b->n = 0;
     b->text.len = 0;
     return rc;
@@ -474,9 +614,12 @@ static int flush_batch(struct importer *imp)
 /* Copies the row's values into the batch (its text lives in buffers reused for the next row). */
 static int batch_insert(struct importer *imp, const struct row *r)
 {
-    struct batch *b = &imp->batch;
-    if (b->n && b->k != r->k && flush_batch(imp) != 0)
-        return -1;
+    struct batch *b = imp->batch;
+    if (b->n && b->k != r->k) {
+        if (flush_batch(imp) != 0)
+            return -1;
+        b = imp->batch;
+    }
     b->k = r->k;
     struct val *out = b->v[b->n++];
     for (size_t i = 0; i < r->kind->nvals; i++) {
@@ -486,11 +629,13 @@ static int batch_insert(struct importer *imp, const struct row *r)
             buf_append(&b->text, r->v[i].s, r->v[i].len);
         }
     }
-    return b->n == BATCH_ROWS ? flush_batch(imp) : 0;
+    return b->n == CHUNK_ROWS ? flush_batch(imp) : 0;
 }
 
 static int update_row(struct importer *imp, struct row *r, struct import_counts *c)
 {
+    if (writer_wait(imp) != 0)
+        return -1;
     sqlite3_stmt *st = prepare(imp, r->kind->update_sql);
     if (!st)
         return -1;
@@ -911,6 +1056,7 @@ int importer_finish(struct importer *imp)
 {
     if (imp->store && imp->nerrors == 0)
         flush_batch(imp);
+    writer_stop(imp); /* nothing may be in flight when the transaction ends */
     check_deferred(imp);
     draw_progress(imp, true);
     if (!imp->store)

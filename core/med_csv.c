@@ -167,9 +167,9 @@ int med_csv_read_with(const char *data, size_t len, med_csv_row_fn row, void *ct
             rc = -1;
             break;
         }
-        off += n;
         /* A quoted field may hold a line break: the row ends only when the parser says so. */
         row_start = fast && r.rows != rows_before && r.n == 0 && !interior_cr(data + off, n);
+        off += n;
     }
     if (rc == 0 && !r.stop)
         csv_fini(&p, on_field, on_row, &r);

@@ -257,6 +257,16 @@ for t in prescriptions events; do
         "$(sqlite3 bulk2/sixbb.db "select count(*) from $t")" ] || fail "bulk imports differ in $t"
 done
 
+# Full chunks of new rows are stored by a writer thread: a failure there (here a trigger that
+# refuses one row far into the file) is reported and the whole import is rolled back.
+"$SIXBB" init refuse >/dev/null
+victim=$(sed -n 5000p big/prescriptions.csv | cut -d, -f1)
+sqlite3 refuse/sixbb.db "CREATE TRIGGER refuse BEFORE INSERT ON prescriptions WHEN NEW.rx_id = '$victim' BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END;"
+before=$(sqlite3 refuse/sixbb.db .dump)
+expect_status 1 "$SIXBB" -C refuse import big --as-of "$AS_OF"
+expect_err "storing rows failed: refused by a test trigger"
+[ "$(sqlite3 refuse/sixbb.db .dump)" = "$before" ] || fail "a failed background write left rows behind"
+
 # Usage errors.
 expect_status 2 "$SIXBB" -C "$site" import pills good.csv
 expect_status 2 "$SIXBB" -C "$site" import prescriptions
