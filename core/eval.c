@@ -795,13 +795,13 @@ static void result_add(struct eval_result *r, const struct check_def *c, const c
         r->gaps = xrealloc(r->gaps, r->capgaps * sizeof *r->gaps);
     }
     struct gap *g = &r->gaps[r->ngaps++];
-    g->check = xstrdup(c->id);
-    g->plugin = xstrdup(c->plugin ? c->plugin : "");
-    g->patient = patient ? xstrdup(patient) : NULL;
-    g->clinician = clinician && *clinician ? xstrdup(clinician) : NULL;
-    g->site = site && *site ? xstrdup(site) : NULL;
-    g->severity = xstrdup(severity);
-    g->detail = xstrdup(detail ? detail : "");
+    g->check = eval_result_strdup(r, c->id);
+    g->plugin = eval_result_strdup(r, c->plugin ? c->plugin : "");
+    g->patient = eval_result_strdup(r, patient);
+    g->clinician = clinician && *clinician ? eval_result_strdup(r, clinician) : NULL;
+    g->site = site && *site ? eval_result_strdup(r, site) : NULL;
+    g->severity = eval_result_strdup(r, severity);
+    g->detail = eval_result_strdup(r, detail ? detail : "");
     g->due = due;
     g->level = c->level;
 }
@@ -1287,7 +1287,7 @@ static int reader_open(struct reader *rd, struct eval *e, day_t as_of, const str
         return -1;
     }
     sqlite3_busy_timeout(rd->db, 5000);
-    sqlite3_exec(rd->db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824", NULL, NULL,
+    sqlite3_exec(rd->db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=" SIXBB_MMAP_SIZE, NULL, NULL,
                  NULL);
     const char *const *sql = flt->patient || flt->npatients ? SQL_ONE : SQL_ALL;
     sqlite3_stmt **all[6] = {&rd->ps, &rd->c[0].st, &rd->c[1].st,
@@ -1665,18 +1665,40 @@ int eval_store(struct eval *e, const struct eval_result *r)
     return 0;
 }
 
+#define STRING_BLOCK 65536
+
+static char *result_block(struct eval_result *r, size_t n)
+{
+    r->blocks = xrealloc(r->blocks, (r->nblocks + 1) * sizeof *r->blocks);
+    return r->blocks[r->nblocks++] = xmalloc(n);
+}
+
+char *eval_result_strdup(struct eval_result *r, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *out;
+    if (n > STRING_BLOCK / 4) {
+        out = result_block(r, n); /* a long text gets a block of its own */
+    } else {
+        if (n > r->left) {
+            r->free_at = result_block(r, STRING_BLOCK);
+            r->left = STRING_BLOCK;
+        }
+        out = r->free_at;
+        r->free_at += n;
+        r->left -= n;
+    }
+    memcpy(out, s, n);
+    return out;
+}
+
 void eval_result_free(struct eval_result *r)
 {
-    for (size_t i = 0; i < r->ngaps; i++) {
-        struct gap *g = &r->gaps[i];
-        free(g->check);
-        free(g->plugin);
-        free(g->patient);
-        free(g->clinician);
-        free(g->site);
-        free(g->severity);
-        free(g->detail);
-    }
+    for (size_t i = 0; i < r->nblocks; i++)
+        free(r->blocks[i]);
+    free(r->blocks);
     free(r->gaps);
     memset(r, 0, sizeof *r);
 }

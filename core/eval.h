@@ -40,7 +40,14 @@ struct eval_result {
     struct gap *gaps;
     size_t ngaps, capgaps;
     int check_errors; /* check calls that failed (reported on stderr) */
+    /* The gaps' strings, allocated in blocks that are freed together. */
+    char **blocks;
+    size_t nblocks;
+    char *free_at; /* the next free byte of the block being filled */
+    size_t left;   /* and how many bytes it still has */
 };
+/* A copy of s (NULL for NULL) that lives as long as r's gaps. */
+char *eval_result_strdup(struct eval_result *r, const char *s);
 
 /* Everything evaluation needs, opened once per command. */
 struct eval;

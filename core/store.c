@@ -88,6 +88,19 @@ int store_schema_version(struct store *s)
     return query_int(s, "SELECT max(version) FROM schema_version", 0);
 }
 
+/* A migration that rebuilds a table leaves the old pages free and the new ones at the end of
+ * the file, out of order and possibly past the part SQLite maps into memory. When that is a
+ * large share of the file, it is rewritten once, in order. A failure only costs speed. */
+static void compact_after_upgrade(struct store *s)
+{
+    long free_pages = query_int(s, "PRAGMA freelist_count", 0);
+    long pages = query_int(s, "PRAGMA page_count", 0);
+    if (free_pages < 256 || free_pages * 4 < pages)
+        return;
+    fprintf(stderr, "sixbb: compacting the database after the schema upgrade (done once)...\n");
+    sqlite3_exec(s->db, "VACUUM", NULL, NULL, NULL);
+}
+
 static int migrate(struct store *s, char *err, size_t errlen)
 {
     int current = store_schema_version(s);
@@ -137,6 +150,7 @@ static int migrate(struct store *s, char *err, size_t errlen)
     }
     if (store_exec(s, "COMMIT", err, errlen) < 0)
         goto fail;
+    compact_after_upgrade(s);
     return 0;
 fail:
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -198,7 +212,7 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
     }
     store_exec(s, "PRAGMA foreign_keys=ON", NULL, 0);
     /* Reads of the whole registry (evaluation, reports) go through the page cache and mmap. */
-    store_exec(s, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824", NULL, 0);
+    store_exec(s, "PRAGMA cache_size=-65536; PRAGMA mmap_size=" SIXBB_MMAP_SIZE, NULL, 0);
     if (!(flags & STORE_READONLY)) {
         if (migrate(s, err, errlen) < 0)
             goto fail;

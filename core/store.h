@@ -4,6 +4,10 @@
 #ifndef SIXBB_STORE_H
 #define SIXBB_STORE_H
 
+/* How much of the database file SQLite may map into memory (the most it allows, about 2 GB):
+ * whole-registry reads then touch pages without a read call each. */
+#define SIXBB_MMAP_SIZE "2147418112"
+
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>

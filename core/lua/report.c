@@ -129,10 +129,9 @@ static int cmp_gap(const void *x, const void *y)
     return strcmp(a->check, b->check);
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
+static char *col_dup(struct eval_result *r, sqlite3_stmt *st, int i)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? xstrdup((const char *)s) : NULL;
+    return eval_result_strdup(r, (const char *)sqlite3_column_text(st, i));
 }
 
 static void load_rows(sqlite3_stmt *st, struct eval_result *r);
@@ -182,16 +181,16 @@ static void load_rows(sqlite3_stmt *st, struct eval_result *r)
             r->gaps = xrealloc(r->gaps, r->capgaps * sizeof *r->gaps);
         }
         struct gap *g = &r->gaps[r->ngaps++];
-        g->check = col_dup(st, 0);
+        g->check = col_dup(r, st, 0);
         g->plugin = NULL;
-        g->patient = col_dup(st, 1);
-        g->clinician = col_dup(st, 2);
-        g->site = col_dup(st, 3);
-        g->severity = col_dup(st, 4);
+        g->patient = col_dup(r, st, 1);
+        g->clinician = col_dup(r, st, 2);
+        g->site = col_dup(r, st, 3);
+        g->severity = col_dup(r, st, 4);
         const char *due = (const char *)sqlite3_column_text(st, 5);
         if (!due || date_parse(due, strlen(due), &g->due) != 0)
             g->due = DATE_NONE;
-        g->detail = col_dup(st, 6);
+        g->detail = col_dup(r, st, 6);
         g->level = g->patient ? LEVEL_PATIENT : g->clinician ? LEVEL_CLINICIAN : LEVEL_SITE;
     }
 }

@@ -39,11 +39,12 @@ local function appointments(day, ctx)
   return out
 end
 
+-- One read of the clinician table rather than a query per clinician on the list.
 local function clinician_names(ids)
-  local names = {}
-  for _, id in ipairs(ids) do
-    local r = sixbb.query("SELECT name FROM clinicians WHERE clinician_id = ?", id)[1]
-    names[id] = r and r.name
+  local wanted, names = {}, {}
+  for _, id in ipairs(ids) do wanted[id] = true end
+  for _, r in ipairs(sixbb.query("SELECT clinician_id AS id, name FROM clinicians")) do
+    if wanted[r.id] then names[r.id] = r.name end
   end
   return names
 end

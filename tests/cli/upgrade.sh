@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Opening a site whose schema is older upgrades it in place: the prescriptions table moves to
+# patient order with the same rows, and the file is compacted once when the rebuild left a
+# large share of it free.
+source "$SIXBB_SOURCE/tests/lib.sh"
+
+"$SIXBB" synth --out org --patients 3000 --seed 3 --as-of 2026-06-30 --no-noise >/dev/null
+"$SIXBB" init site >/dev/null
+"$SIXBB" -C site import org --as-of 2026-06-30 >/dev/null
+db=site/sixbb.db
+rows() { sqlite3 "$db" "SELECT * FROM prescriptions ORDER BY rx_id" | md5sum; }
+want=$(rows)
+count=$(sqlite3 "$db" "SELECT count(*) FROM prescriptions")
+[ "$count" -gt 50000 ] || fail "fixture too small ($count prescriptions)"
+
+# Put the table back the way schema version 6 kept it (a rowid table keyed by rx_id with an
+# index on patient and date), and forget migration 7.
+sqlite3 "$db" <<'SQL'
+CREATE TABLE old_rx AS SELECT * FROM prescriptions;
+DROP TABLE prescriptions;
+CREATE TABLE prescriptions (
+  rx_id TEXT PRIMARY KEY, patient_id TEXT NOT NULL REFERENCES patients(patient_id),
+  fill_date TEXT NOT NULL, drug TEXT NOT NULL, quantity REAL NOT NULL, days_supply INTEGER,
+  clinician_id TEXT, ndc TEXT, rxnorm TEXT, strength REAL, strength_unit TEXT, form TEXT,
+  dose TEXT, doses_per_day TEXT, prn INTEGER, written_date TEXT, pharmacy_id TEXT, source TEXT,
+  class TEXT, ingredient TEXT, product_key TEXT, daily_dose REAL, dose_unit TEXT, factor REAL,
+  med REAL, long_acting INTEGER, dq_flags TEXT, resolve_error TEXT);
+INSERT INTO prescriptions SELECT * FROM old_rx;
+DROP TABLE old_rx;
+CREATE INDEX prescriptions_patient ON prescriptions(patient_id, fill_date);
+DELETE FROM schema_version WHERE version >= 7;
+VACUUM;
+SQL
+equals "$(rows)" "$want" "rows in the old layout"
+equals "$(sqlite3 "$db" "SELECT max(version) FROM schema_version")" 6 "old schema version"
+
+expect_rc 0 "$SIXBB" -C site check --as-of 2026-06-30 --patient P000001
+contains "$err" "compacting the database after the schema upgrade"
+equals "$(sqlite3 "$db" "SELECT max(version) FROM schema_version")" 7 "schema version"
+equals "$(rows)" "$want" "rows after the upgrade"
+equals "$(sqlite3 "$db" "PRAGMA freelist_count")" 0 "free pages after compaction"
+contains "$(sqlite3 "$db" "SELECT sql FROM sqlite_master WHERE name = 'prescriptions'")" "WITHOUT ROWID"
+not_contains "$(sqlite3 "$db" "SELECT group_concat(name) FROM sqlite_master WHERE type = 'index'")" \
+  "prescriptions_patient"
+
+# The next open has nothing to do.
+expect_rc 0 "$SIXBB" -C site check --as-of 2026-06-30 --patient P000001
+not_contains "$err" "compacting"
+done_ok
