@@ -195,7 +195,10 @@ int cmd_check(struct cli *cli, int argc, char **argv)
                             .patient = o.explain ? o.explain : o.patient,
                             .check = o.check};
     struct eval_result r;
-    if (eval_run(e, as_of, &f, &r, o.explain ? stdout : NULL) != 0) {
+    bool store_it = !o.site && !o.clinician && !o.patient && !o.check && !o.explain;
+    if ((store_it ? eval_run_stored(e, as_of, &f, &r)
+                  : eval_run(e, as_of, &f, &r, o.explain ? stdout : NULL)) != 0) {
+        eval_result_free(&r);
         status = EXIT_FAIL;
         goto done;
     }
@@ -207,9 +210,6 @@ int cmd_check(struct cli *cli, int argc, char **argv)
     }
     if ((o.patient || o.site || o.clinician) && r.patients == 0)
         fprintf(stderr, "sixbb: no patients match the filters\n");
-    bool store_it = !o.site && !o.clinician && !o.patient && !o.check;
-    if (store_it && eval_store(e, &r) != 0)
-        status = EXIT_FAIL;
     qsort(r.gaps, r.ngaps, sizeof *r.gaps, cmp_gap);
     if (status == EXIT_OK) {
         if (o.json)

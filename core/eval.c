@@ -42,8 +42,11 @@ struct cached_fill {
 };
 #define FILL_CACHE_MAX 262144
 
+struct result_writer;
+
 struct eval {
     struct host *h;
+    struct result_writer *writer; /* set while eval_run_stored runs */
     struct store *s;
     struct med_db *db;
     struct med_standard *std;
@@ -539,24 +542,49 @@ static size_t arena_add(struct patient_rows *pr, const char *v)
 #define FILL_COL_FIRST 3
 #define FILL_COL_LAST 13
 
-/* The fill's MED columns as bytes, each with its storage type, into e->fill_key. */
+/* The fill's MED columns as bytes, each with its storage type and length, into e->fill_key. */
 static void fill_key(struct eval *e, sqlite3_stmt *st)
 {
     struct buf *k = &e->fill_key;
     k->len = 0;
     for (int i = FILL_COL_FIRST; i <= FILL_COL_LAST; i++) {
-        char type = (char)sqlite3_column_type(st, i);
-        buf_append(k, &type, 1);
+        int type = sqlite3_column_type(st, i);
+        const void *p = NULL;
+        uint32_t n = 0;
+        double v;
         if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
-            double v = sqlite3_column_double(st, i);
-            buf_append(k, (const char *)&v, sizeof v);
+            v = sqlite3_column_double(st, i);
+            p = &v;
+            n = sizeof v;
         } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
-            const char *t = (const char *)sqlite3_column_blob(st, i);
-            uint32_t n = (uint32_t)sqlite3_column_bytes(st, i);
-            buf_append(k, (const char *)&n, sizeof n);
-            buf_append(k, t ? t : "", n);
+            p = sqlite3_column_blob(st, i);
+            n = p ? (uint32_t)sqlite3_column_bytes(st, i) : 0;
         }
+        buf_reserve(k, 1 + sizeof n + n);
+        char *w = k->data + k->len;
+        *w++ = (char)type;
+        memcpy(w, &n, sizeof n);
+        if (n)
+            memcpy(w + sizeof n, p, n);
+        k->len += 1 + sizeof n + n;
     }
+}
+
+/* A hash of the key taken eight bytes at a time (never 0, the empty slot of med_hash). */
+static uint64_t key_hash(const char *p, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+    return h | 1;
 }
 
 /* Computes a fill from its columns: product (resolved once per description), dosing, MED. */
@@ -609,7 +637,7 @@ static const char *fill_lookup(struct eval *e, sqlite3_stmt *st, struct med_fill
 {
     fill_key(e, st);
     const struct buf *k = &e->fill_key;
-    uint64_t h = med_fnv1a(k->data, k->len, 1469598103934665603ULL) | 1;
+    uint64_t h = key_hash(k->data, k->len);
     uint32_t at;
     if (med_hash_get(&e->fill_index, h, &at)) {
         const struct cached_fill *c = &e->fills[at];
@@ -1248,6 +1276,216 @@ static void site_checks(struct eval *e, day_t as_of, const struct eval_filter *f
     free(sites);
 }
 
+/* ------------------------------------------------------------------ storing while evaluating */
+
+/* An unfiltered `sixbb check` replaces the stored gaps of its date. The rows are written on a
+ * thread of their own, through a connection of their own, while the evaluation runs: the old
+ * rows are deleted first, then each batch of new gaps is inserted as soon as the checks have
+ * produced it. Everything happens in one transaction, committed only when the whole run
+ * succeeded. */
+struct result_writer {
+    sqlite3 *db;
+    sqlite3_stmt *ins;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool running, closing;
+    struct gap *queue; /* gaps handed over, copied (their strings stay in the result's blocks) */
+    size_t nqueue, capqueue;
+    size_t fed;        /* gaps of the result handed over so far */
+    int rc;
+    char err[256];
+    char as_of[16];
+};
+
+static void writer_fail(struct result_writer *w, const char *what)
+{
+    if (w->rc == 0) {
+        w->rc = -1;
+        snprintf(w->err, sizeof w->err, "%s: %s", what, sqlite3_errmsg(w->db));
+    }
+}
+
+static void writer_insert(struct result_writer *w, const struct gap *g)
+{
+    char due[16];
+    sqlite3_stmt *ins = w->ins;
+    sqlite3_bind_text(ins, 1, w->as_of, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 2, g->check, -1, SQLITE_STATIC);
+    bind_text_or_null(ins, 3, g->patient);
+    bind_text_or_null(ins, 4, g->clinician);
+    bind_text_or_null(ins, 5, g->site);
+    sqlite3_bind_text(ins, 6, g->severity, -1, SQLITE_STATIC);
+    if (g->due == DATE_NONE)
+        sqlite3_bind_null(ins, 7);
+    else
+        sqlite3_bind_text(ins, 7, date_format(g->due, due), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 8, g->detail, -1, SQLITE_STATIC);
+    if (sqlite3_step(ins) != SQLITE_DONE)
+        writer_fail(w, "cannot store the results");
+    sqlite3_reset(ins);
+}
+
+static void *writer_main(void *arg)
+{
+    struct result_writer *w = arg;
+    sqlite3_stmt *del = NULL;
+    if (sqlite3_prepare_v2(w->db, "DELETE FROM check_results WHERE as_of = ?1", -1, &del, NULL) !=
+        SQLITE_OK)
+        writer_fail(w, "cannot store the results");
+    if (del) {
+        sqlite3_bind_text(del, 1, w->as_of, -1, SQLITE_STATIC);
+        if (sqlite3_step(del) != SQLITE_DONE)
+            writer_fail(w, "cannot replace the stored results");
+        sqlite3_finalize(del);
+    }
+    struct gap *mine = NULL;
+    size_t cap = 0;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->nqueue && !w->closing)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->nqueue)
+            break;
+        /* Take the queue, leave an empty one (the buffers swap). */
+        struct gap *q = w->queue;
+        size_t n = w->nqueue, qcap = w->capqueue;
+        w->queue = mine;
+        w->capqueue = cap;
+        w->nqueue = 0;
+        mine = q;
+        cap = qcap;
+        bool failed = w->rc != 0;
+        pthread_mutex_unlock(&w->mu);
+        for (size_t i = 0; i < n && !failed; i++)
+            writer_insert(w, &mine[i]);
+        pthread_mutex_lock(&w->mu);
+    }
+    pthread_mutex_unlock(&w->mu);
+    free(mine);
+    return NULL;
+}
+
+static int writer_open(struct result_writer *w, struct store *s, day_t as_of)
+{
+    memset(w, 0, sizeof *w);
+    date_format(as_of, w->as_of);
+    if (sqlite3_open_v2(store_path(s), &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        cli_fail("cannot store the results: %s", sqlite3_errmsg(w->db));
+        sqlite3_close(w->db);
+        return -1;
+    }
+    sqlite3_busy_timeout(w->db, 5000);
+    if (sqlite3_exec(w->db, "PRAGMA synchronous=NORMAL; BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(w->db,
+                           "INSERT INTO check_results(as_of, check_id, patient_id, clinician_id, "
+                           "site_id, severity, due, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                           -1, &w->ins, NULL) != SQLITE_OK) {
+        cli_fail("cannot store the results: %s", sqlite3_errmsg(w->db));
+        sqlite3_close(w->db);
+        return -1;
+    }
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    w->running = pthread_create(&w->thread, NULL, writer_main, w) == 0;
+    if (!w->running) {
+        cli_fail("cannot start the thread that stores the results");
+        sqlite3_finalize(w->ins);
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(w->db);
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->cv);
+        return -1;
+    }
+    return 0;
+}
+
+/* Hands the gaps the result gained since the last call to the writer. */
+static void writer_feed(struct result_writer *w, const struct eval_result *r)
+{
+    if (!w || r->ngaps == w->fed)
+        return;
+    size_t n = r->ngaps - w->fed;
+    pthread_mutex_lock(&w->mu);
+    if (w->nqueue + n > w->capqueue) {
+        w->capqueue = (w->nqueue + n) * 2;
+        w->queue = xrealloc(w->queue, w->capqueue * sizeof *w->queue);
+    }
+    memcpy(w->queue + w->nqueue, r->gaps + w->fed, n * sizeof *w->queue);
+    w->nqueue += n;
+    w->fed = r->ngaps;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Waits for the writer, then records the evaluation and commits (ok) or rolls back. */
+static int writer_close(struct result_writer *w, struct store *s, const struct eval_result *r,
+                        bool ok)
+{
+    pthread_mutex_lock(&w->mu);
+    w->closing = true;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+    free(w->queue);
+    sqlite3_finalize(w->ins);
+    int rc = ok ? w->rc : -1;
+    if (rc == 0) {
+        sqlite3_stmt *ev = NULL;
+        if (sqlite3_prepare_v2(w->db,
+                               "INSERT OR REPLACE INTO evaluations(as_of, run_at, "
+                               "patients_evaluated, ltot, excluded) VALUES (?1,?2,?3,?4,?5)",
+                               -1, &ev, NULL) != SQLITE_OK) {
+            writer_fail(w, "cannot store the results");
+        } else {
+            sqlite3_bind_text(ev, 1, w->as_of, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(ev, 2, (sqlite3_int64)time(NULL));
+            sqlite3_bind_int(ev, 3, r->patients);
+            sqlite3_bind_int(ev, 4, r->ltot);
+            sqlite3_bind_int(ev, 5, r->excluded);
+            if (sqlite3_step(ev) != SQLITE_DONE)
+                writer_fail(w, "cannot store the results");
+            sqlite3_finalize(ev);
+        }
+        char detail[128];
+        snprintf(detail, sizeof detail, "%zu gaps for %d patients", r->ngaps, r->patients);
+        if (w->rc == 0 &&
+            store_audit_with(s, w->db, "evaluate", "check_results", w->as_of, detail) != 0)
+            writer_fail(w, "cannot store the results");
+        if (w->rc == 0 && sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+            writer_fail(w, "cannot store the results");
+        rc = w->rc;
+        if (rc != 0)
+            cli_fail("%s", w->err);
+    } else if (ok) {
+        cli_fail("%s", w->err);
+    }
+    if (rc != 0)
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(w->db);
+    return rc;
+}
+
+int eval_run_stored(struct eval *e, day_t as_of, const struct eval_filter *flt,
+                    struct eval_result *r)
+{
+    struct result_writer w;
+    if (writer_open(&w, e->s, as_of) != 0)
+        return -1;
+    e->writer = &w;
+    int rc = eval_run(e, as_of, flt, r, NULL);
+    e->writer = NULL;
+    if (rc == 0)
+        writer_feed(&w, r);
+    if (writer_close(&w, e->s, r, rc == 0) != 0)
+        rc = -1;
+    return rc;
+}
+
 /* ------------------------------------------------------------------ the reader */
 
 /* Reads patients one by one, with their rows, and computes their facts. It has its own
@@ -1504,6 +1742,7 @@ static int run_pipelined(struct eval *e, struct reader *rd, day_t as_of,
                 consume(e, &b->slots[i].pr, &b->slots[i].f, as_of, flt, r, NULL, by_clin,
                         by_site);
         }
+        writer_feed(e->writer, r);
         pthread_mutex_lock(&p.mu);
         b->filled = false;
         pthread_cond_broadcast(&p.cv);
@@ -1614,55 +1853,6 @@ const struct med_timeline *eval_timeline(struct eval *e)
         e->visit_tl_ready = true;
     }
     return e->visit_tl;
-}
-
-int eval_store(struct eval *e, const struct eval_result *r)
-{
-    char d[16], due[16];
-    date_format(r->as_of, d);
-    if (store_begin(e->s) != 0)
-        return cli_fail("cannot start a transaction: %s", store_errmsg(e->s));
-    sqlite3_stmt *del = store_prepare(e->s, "DELETE FROM check_results WHERE as_of = ?1");
-    sqlite3_bind_text(del, 1, d, -1, SQLITE_TRANSIENT);
-    int ok = sqlite3_step(del) == SQLITE_DONE;
-    sqlite3_reset(del);
-    sqlite3_stmt *ins = store_prepare(
-        e->s, "INSERT INTO check_results(as_of, check_id, patient_id, clinician_id, site_id, "
-              "severity, due, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
-    for (size_t i = 0; ok && i < r->ngaps; i++) {
-        const struct gap *g = &r->gaps[i];
-        sqlite3_reset(ins);
-        sqlite3_bind_text(ins, 1, d, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(ins, 2, g->check, -1, SQLITE_STATIC);
-        bind_text_or_null(ins, 3, g->patient);
-        bind_text_or_null(ins, 4, g->clinician);
-        bind_text_or_null(ins, 5, g->site);
-        sqlite3_bind_text(ins, 6, g->severity, -1, SQLITE_STATIC);
-        bind_text_or_null(ins, 7, g->due == DATE_NONE ? NULL : date_format(g->due, due));
-        sqlite3_bind_text(ins, 8, g->detail, -1, SQLITE_STATIC);
-        ok = sqlite3_step(ins) == SQLITE_DONE;
-    }
-    sqlite3_reset(ins);
-    sqlite3_stmt *ev = store_prepare(
-        e->s, "INSERT OR REPLACE INTO evaluations(as_of, run_at, patients_evaluated, ltot, "
-              "excluded) VALUES (?1,?2,?3,?4,?5)");
-    sqlite3_bind_text(ev, 1, d, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(ev, 2, (sqlite3_int64)time(NULL));
-    sqlite3_bind_int(ev, 3, r->patients);
-    sqlite3_bind_int(ev, 4, r->ltot);
-    sqlite3_bind_int(ev, 5, r->excluded);
-    ok = ok && sqlite3_step(ev) == SQLITE_DONE;
-    sqlite3_reset(ev);
-    char detail[128];
-    snprintf(detail, sizeof detail, "%zu gaps for %d patients", r->ngaps, r->patients);
-    ok = ok && store_audit(e->s, "evaluate", "check_results", d, detail) == 0;
-    if (!ok) {
-        store_rollback(e->s);
-        return cli_fail("cannot store the results: %s", store_errmsg(e->s));
-    }
-    if (store_commit(e->s) != 0)
-        return cli_fail("cannot store the results: %s", store_errmsg(e->s));
-    return 0;
 }
 
 #define STRING_BLOCK 65536

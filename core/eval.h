@@ -78,8 +78,11 @@ struct host *eval_host(struct eval *e);
 /* The dose timeline of the patient being visited, inside an eval_each_patient callback (built
  * on first use on the visitor's thread, whichever thread read the patient). */
 const struct med_timeline *eval_timeline(struct eval *e);
-/* Replaces the stored results for r->as_of (one transaction). Only for unfiltered runs. */
-int eval_store(struct eval *e, const struct eval_result *r);
+/* eval_run for an unfiltered run that also replaces the stored results of its date: the gaps
+ * are written on a thread and a connection of their own while the evaluation runs, in one
+ * transaction committed only when everything succeeded. */
+int eval_run_stored(struct eval *e, day_t as_of, const struct eval_filter *flt,
+                    struct eval_result *r);
 void eval_result_free(struct eval_result *r);
 
 /* Name of the MED standard in use. */

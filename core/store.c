@@ -315,14 +315,36 @@ void store_set_actor(struct store *s, const char *command)
     s->actor = command ? xstrdup(command) : NULL;
 }
 
+#define AUDIT_SQL                                                                                \
+    "INSERT INTO audit_log(at, who, command, action, entity, entity_id, detail) "                 \
+    "VALUES (?,?,?,?,?,?,?)"
+
+static int audit_step(struct store *s, sqlite3_stmt *st, const char *action, const char *entity,
+                      const char *entity_id, const char *detail);
+
 int store_audit(struct store *s, const char *action, const char *entity, const char *entity_id,
                 const char *detail)
 {
-    sqlite3_stmt *st = store_prepare(
-        s, "INSERT INTO audit_log(at, who, command, action, entity, entity_id, detail) "
-           "VALUES (?,?,?,?,?,?,?)");
+    sqlite3_stmt *st = store_prepare(s, AUDIT_SQL);
     if (!st)
         return -1;
+    return audit_step(s, st, action, entity, entity_id, detail);
+}
+
+int store_audit_with(struct store *s, sqlite3 *db, const char *action, const char *entity,
+                     const char *entity_id, const char *detail)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, AUDIT_SQL, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int rc = audit_step(s, st, action, entity, entity_id, detail);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int audit_step(struct store *s, sqlite3_stmt *st, const char *action, const char *entity,
+                      const char *entity_id, const char *detail)
+{
     sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
     sqlite3_bind_text(st, 2, s->who, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, s->actor ? s->actor : "sixbb", -1, SQLITE_STATIC);

@@ -47,6 +47,10 @@ void store_set_actor(struct store *s, const char *command);
 /* Appends an audit entry (who, when, command, action, entity, id, detail). */
 int store_audit(struct store *s, const char *action, const char *entity, const char *entity_id,
                 const char *detail);
+/* The same entry written through another connection to the same database (one holding its own
+ * transaction), with this store's user and command. */
+int store_audit_with(struct store *s, sqlite3 *db, const char *action, const char *entity,
+                     const char *entity_id, const char *detail);
 
 /* Consistent copy to dest with SQLite's online backup API; safe while other processes write. */
 int store_backup(struct store *s, const char *dest, char *err, size_t errlen);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Opening a site whose schema is older upgrades it in place: the prescriptions table moves to
-# patient order with the same rows, and the file is compacted once when the rebuild left a
-# large share of it free.
+# patient order with the same rows, the evaluation's indexes cover what it reads, and the file
+# is compacted once when the rebuild left a large share of it free.
 source "$SIXBB_SOURCE/tests/lib.sh"
 
 "$SIXBB" synth --out org --patients 3000 --seed 3 --as-of 2026-06-30 --no-noise >/dev/null
@@ -13,8 +13,8 @@ want=$(rows)
 count=$(sqlite3 "$db" "SELECT count(*) FROM prescriptions")
 [ "$count" -gt 50000 ] || fail "fixture too small ($count prescriptions)"
 
-# Put the table back the way schema version 6 kept it (a rowid table keyed by rx_id with an
-# index on patient and date), and forget migration 7.
+# Put the tables back the way schema version 6 kept them (prescriptions a rowid table keyed by
+# rx_id with an index on patient and date; the narrower indexes), and forget migrations 7 and 8.
 sqlite3 "$db" <<'SQL'
 CREATE TABLE old_rx AS SELECT * FROM prescriptions;
 DROP TABLE prescriptions;
@@ -28,6 +28,10 @@ CREATE TABLE prescriptions (
 INSERT INTO prescriptions SELECT * FROM old_rx;
 DROP TABLE old_rx;
 CREATE INDEX prescriptions_patient ON prescriptions(patient_id, fill_date);
+DROP INDEX assessments_by_patient;
+DROP INDEX diagnoses_by_patient;
+DROP INDEX appointments_patient;
+CREATE INDEX appointments_patient ON appointments(patient_id, date);
 DELETE FROM schema_version WHERE version >= 7;
 VACUUM;
 SQL
@@ -36,12 +40,15 @@ equals "$(sqlite3 "$db" "SELECT max(version) FROM schema_version")" 6 "old schem
 
 expect_rc 0 "$SIXBB" -C site check --as-of 2026-06-30 --patient P000001
 contains "$err" "compacting the database after the schema upgrade"
-equals "$(sqlite3 "$db" "SELECT max(version) FROM schema_version")" 7 "schema version"
+equals "$(sqlite3 "$db" "SELECT max(version) FROM schema_version")" 8 "schema version"
 equals "$(rows)" "$want" "rows after the upgrade"
 equals "$(sqlite3 "$db" "PRAGMA freelist_count")" 0 "free pages after compaction"
 contains "$(sqlite3 "$db" "SELECT sql FROM sqlite_master WHERE name = 'prescriptions'")" "WITHOUT ROWID"
-not_contains "$(sqlite3 "$db" "SELECT group_concat(name) FROM sqlite_master WHERE type = 'index'")" \
-  "prescriptions_patient"
+indexes=$(sqlite3 "$db" "SELECT group_concat(name) FROM sqlite_master WHERE type = 'index'")
+not_contains "$indexes" "prescriptions_patient"
+contains "$indexes" "assessments_by_patient"
+contains "$(sqlite3 "$db" "SELECT sql FROM sqlite_master WHERE name = 'appointments_patient'")" \
+  "patient_id, date, status"
 
 # The next open has nothing to do.
 expect_rc 0 "$SIXBB" -C site check --as-of 2026-06-30 --patient P000001
