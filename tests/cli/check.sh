@@ -33,6 +33,15 @@ equals "$(echo "$out" | jq .stored)" false
 equals "$(sqlite3 s/sixbb.db "SELECT count(*) FROM check_results WHERE as_of = '2026-06-01'")" 0
 contains "$(sqlite3 s/sixbb.db "SELECT action || ' ' || entity FROM audit_log")" "evaluate check_results"
 
+# The gaps are stored while the run goes on, in one transaction: when storing fails (here a
+# trigger refuses one gap), the command fails and the earlier results of the date stay as they were.
+before=$(sqlite3 s/sixbb.db "SELECT * FROM check_results ORDER BY rowid; SELECT as_of, patients_evaluated FROM evaluations; SELECT count(*) FROM audit_log")
+sqlite3 s/sixbb.db "CREATE TRIGGER refuse BEFORE INSERT ON check_results WHEN NEW.check_id = 'high-dose' BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END;"
+expect_rc 1 "$SIXBB" -C s check --as-of 2026-06-30
+contains "$err" "cannot store the results: refused by a test trigger"
+equals "$(sqlite3 s/sixbb.db "SELECT * FROM check_results ORDER BY rowid; SELECT as_of, patients_evaluated FROM evaluations; SELECT count(*) FROM audit_log")" "$before" "results after a failed store"
+sqlite3 s/sixbb.db "DROP TRIGGER refuse"
+
 # Filters.
 equals "$("$SIXBB" -C s check --as-of 2026-06-30 --clinician C1 --json | jq -r '[.gaps[].patient] | unique | join(",")')" "P1"
 equals "$("$SIXBB" -C s check --as-of 2026-06-30 --site S2 --json | jq -r '[.gaps[].check] | join(",")')" "team-meeting-due"
