@@ -41,23 +41,6 @@ static int cmp_str_null_last(const char *a, const char *b)
     return strcmp(a, b);
 }
 
-/* Clinicians first (their patients, then their own clinician-level gaps), sites last. */
-static int cmp_gap(const void *x, const void *y)
-{
-    const struct gap *a = x, *b = y;
-    int sa = a->level == LEVEL_SITE, sb = b->level == LEVEL_SITE;
-    if (sa != sb)
-        return sa - sb;
-    int c = cmp_str_null_last(sa ? a->site : a->clinician, sb ? b->site : b->clinician);
-    if (c)
-        return c;
-    if (a->level != b->level)
-        return (int)a->level - (int)b->level;
-    if ((c = cmp_str_null_last(a->patient, b->patient)))
-        return c;
-    return strcmp(a->check, b->check);
-}
-
 static void print_text(const struct eval_result *r, bool stored)
 {
     char d[16], due[16];
@@ -210,7 +193,8 @@ int cmd_check(struct cli *cli, int argc, char **argv)
     }
     if ((o.patient || o.site || o.clinician) && r.patients == 0)
         fprintf(stderr, "sixbb: no patients match the filters\n");
-    qsort(r.gaps, r.ngaps, sizeof *r.gaps, cmp_gap);
+    /* Clinicians first (their patients, then their own clinician-level gaps), sites last. */
+    eval_gaps_sort(r.gaps, r.ngaps, GAP_ORDER_SITES_LAST);
     if (status == EXIT_OK) {
         if (o.json)
             print_json(&r, e, store_it);

@@ -1283,9 +1283,14 @@ static void site_checks(struct eval *e, day_t as_of, const struct eval_filter *f
  * rows are deleted first, then each batch of new gaps is inserted as soon as the checks have
  * produced it. Everything happens in one transaction, committed only when the whole run
  * succeeded. */
+#define WRITER_ROWS 16 /* gaps per multi-row INSERT */
+#define INSERT_GAP                                                                               \
+    "INSERT INTO check_results(as_of, check_id, patient_id, clinician_id, site_id, severity, "    \
+    "due, detail) VALUES (?,?,?,?,?,?,?,?)"
+
 struct result_writer {
     sqlite3 *db;
-    sqlite3_stmt *ins;
+    sqlite3_stmt *ins, *ins_many;
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -1306,24 +1311,44 @@ static void writer_fail(struct result_writer *w, const char *what)
     }
 }
 
-static void writer_insert(struct result_writer *w, const struct gap *g)
+/* Binds gap g as the k-th row (0-based) of an insert; the strings stay put until the step. */
+static void writer_bind(struct result_writer *w, sqlite3_stmt *ins, int k, const struct gap *g,
+                        char due[16])
 {
-    char due[16];
-    sqlite3_stmt *ins = w->ins;
-    sqlite3_bind_text(ins, 1, w->as_of, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, 2, g->check, -1, SQLITE_STATIC);
-    bind_text_or_null(ins, 3, g->patient);
-    bind_text_or_null(ins, 4, g->clinician);
-    bind_text_or_null(ins, 5, g->site);
-    sqlite3_bind_text(ins, 6, g->severity, -1, SQLITE_STATIC);
+    int p = k * 8;
+    sqlite3_bind_text(ins, p + 1, w->as_of, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, p + 2, g->check, -1, SQLITE_STATIC);
+    const char *texts[3] = {g->patient, g->clinician, g->site};
+    for (int i = 0; i < 3; i++)
+        if (texts[i])
+            sqlite3_bind_text(ins, p + 3 + i, texts[i], -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(ins, p + 3 + i);
+    sqlite3_bind_text(ins, p + 6, g->severity, -1, SQLITE_STATIC);
     if (g->due == DATE_NONE)
-        sqlite3_bind_null(ins, 7);
+        sqlite3_bind_null(ins, p + 7);
     else
-        sqlite3_bind_text(ins, 7, date_format(g->due, due), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins, 8, g->detail, -1, SQLITE_STATIC);
-    if (sqlite3_step(ins) != SQLITE_DONE)
-        writer_fail(w, "cannot store the results");
-    sqlite3_reset(ins);
+        sqlite3_bind_text(ins, p + 7, date_format(g->due, due), 10, SQLITE_STATIC);
+    sqlite3_bind_text(ins, p + 8, g->detail, -1, SQLITE_STATIC);
+}
+
+/* Inserts n gaps, WRITER_ROWS to a statement while they last. */
+static void writer_insert(struct result_writer *w, const struct gap *g, size_t n)
+{
+    char due[WRITER_ROWS][16];
+    while (n) {
+        int rows = n >= WRITER_ROWS ? WRITER_ROWS : 1;
+        sqlite3_stmt *ins = rows == WRITER_ROWS ? w->ins_many : w->ins;
+        for (int k = 0; k < rows; k++)
+            writer_bind(w, ins, k, &g[k], due[k]);
+        if (sqlite3_step(ins) != SQLITE_DONE)
+            writer_fail(w, "cannot store the results");
+        sqlite3_reset(ins);
+        if (w->rc != 0)
+            return;
+        g += rows;
+        n -= (size_t)rows;
+    }
 }
 
 static void *writer_main(void *arg)
@@ -1357,8 +1382,8 @@ static void *writer_main(void *arg)
         cap = qcap;
         bool failed = w->rc != 0;
         pthread_mutex_unlock(&w->mu);
-        for (size_t i = 0; i < n && !failed; i++)
-            writer_insert(w, &mine[i]);
+        if (!failed)
+            writer_insert(w, mine, n);
         pthread_mutex_lock(&w->mu);
     }
     pthread_mutex_unlock(&w->mu);
@@ -1377,13 +1402,18 @@ static int writer_open(struct result_writer *w, struct store *s, day_t as_of)
         return -1;
     }
     sqlite3_busy_timeout(w->db, 5000);
-    if (sqlite3_exec(w->db, "PRAGMA synchronous=NORMAL; BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-            SQLITE_OK ||
-        sqlite3_prepare_v2(w->db,
-                           "INSERT INTO check_results(as_of, check_id, patient_id, clinician_id, "
-                           "site_id, severity, due, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                           -1, &w->ins, NULL) != SQLITE_OK) {
+    struct buf many = {0};
+    buf_puts(&many, INSERT_GAP);
+    for (int k = 1; k < WRITER_ROWS; k++)
+        buf_puts(&many, ",(?,?,?,?,?,?,?,?)");
+    bool ok = sqlite3_exec(w->db, "PRAGMA synchronous=NORMAL; BEGIN IMMEDIATE", NULL, NULL,
+                           NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2(w->db, INSERT_GAP, -1, &w->ins, NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2(w->db, many.data, -1, &w->ins_many, NULL) == SQLITE_OK;
+    buf_free(&many);
+    if (!ok) {
         cli_fail("cannot store the results: %s", sqlite3_errmsg(w->db));
+        sqlite3_finalize(w->ins);
         sqlite3_close(w->db);
         return -1;
     }
@@ -1393,6 +1423,7 @@ static int writer_open(struct result_writer *w, struct store *s, day_t as_of)
     if (!w->running) {
         cli_fail("cannot start the thread that stores the results");
         sqlite3_finalize(w->ins);
+        sqlite3_finalize(w->ins_many);
         sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close(w->db);
         pthread_mutex_destroy(&w->mu);
@@ -1433,6 +1464,7 @@ static int writer_close(struct result_writer *w, struct store *s, const struct e
     pthread_cond_destroy(&w->cv);
     free(w->queue);
     sqlite3_finalize(w->ins);
+    sqlite3_finalize(w->ins_many);
     int rc = ok ? w->rc : -1;
     if (rc == 0) {
         sqlite3_stmt *ev = NULL;
@@ -1853,6 +1885,162 @@ const struct med_timeline *eval_timeline(struct eval *e)
         e->visit_tl_ready = true;
     }
     return e->visit_tl;
+}
+
+/* ------------------------------------------------------------------ ordering gaps */
+
+/* Ranks of the distinct strings of one role (clinicians and sites, patients or checks) in
+ * strcmp order, NULL after every string. */
+struct ranks {
+    struct med_strmap index; /* string -> slot */
+    const char **names;      /* by slot */
+    uint32_t *rank;          /* by slot */
+    size_t n, cap;
+};
+
+static void ranks_add(struct ranks *r, const char *s)
+{
+    uint32_t at;
+    if (!s || med_strmap_get(&r->index, s, &at))
+        return;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 64;
+        r->names = xrealloc(r->names, r->cap * sizeof *r->names);
+    }
+    r->names[r->n] = s;
+    med_strmap_put(&r->index, s, (uint32_t)r->n++);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(**(const char *const *const *)a, **(const char *const *const *)b);
+}
+
+static void ranks_finish(struct ranks *r)
+{
+    const char ***by = xmalloc((r->n ? r->n : 1) * sizeof *by);
+    for (size_t i = 0; i < r->n; i++)
+        by[i] = &r->names[i];
+    qsort(by, r->n, sizeof *by, cmp_name);
+    r->rank = xmalloc((r->n ? r->n : 1) * sizeof *r->rank);
+    for (size_t i = 0; i < r->n; i++)
+        r->rank[by[i] - r->names] = (uint32_t)i;
+    free(by);
+}
+
+static uint64_t rank_of(const struct ranks *r, const char *s)
+{
+    uint32_t at;
+    return s && med_strmap_get(&r->index, s, &at) ? r->rank[at] : r->n;
+}
+
+static void ranks_free(struct ranks *r)
+{
+    med_strmap_free(&r->index);
+    free(r->names);
+    free(r->rank);
+}
+
+static int cmp_null_last(const char *a, const char *b)
+{
+    if (!a || !b)
+        return (a == NULL) - (b == NULL);
+    return strcmp(a, b);
+}
+
+/* The orders of eval_gaps_sort as comparators, for when the ranks do not fit their fields. */
+static int cmp_gap_sites_last(const void *x, const void *y)
+{
+    const struct gap *a = x, *b = y;
+    int sa = a->level == LEVEL_SITE, sb = b->level == LEVEL_SITE;
+    if (sa != sb)
+        return sa - sb;
+    int c = cmp_null_last(sa ? a->site : a->clinician, sb ? b->site : b->clinician);
+    if (c)
+        return c;
+    if (a->level != b->level)
+        return (int)a->level - (int)b->level;
+    if ((c = cmp_null_last(a->patient, b->patient)))
+        return c;
+    return strcmp(a->check, b->check);
+}
+
+static int cmp_gap_by_level(const void *x, const void *y)
+{
+    const struct gap *a = x, *b = y;
+    if (a->level != b->level)
+        return (int)a->level - (int)b->level;
+    int c = cmp_null_last(a->level == LEVEL_SITE ? a->site : a->clinician,
+                          b->level == LEVEL_SITE ? b->site : b->clinician);
+    if (c || (c = cmp_null_last(a->patient, b->patient)))
+        return c;
+    return strcmp(a->check, b->check);
+}
+
+struct keyed {
+    uint64_t key;
+    size_t at;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    uint64_t x = ((const struct keyed *)a)->key, y = ((const struct keyed *)b)->key;
+    return (x > y) - (x < y);
+}
+
+static const char *gap_group(const struct gap *g)
+{
+    return g->level == LEVEL_SITE ? g->site : g->clinician;
+}
+
+/* Sorting compares 64-bit keys built from the ranks of each gap's strings, so each string is
+ * compared with strcmp only while ranking the distinct ones. */
+void eval_gaps_sort(struct gap *gaps, size_t n, enum gap_order order)
+{
+    if (n < 2)
+        return;
+    struct ranks groups = {0}, patients = {0}, checks = {0};
+    for (size_t i = 0; i < n; i++) {
+        ranks_add(&groups, gap_group(&gaps[i]));
+        ranks_add(&patients, gaps[i].patient);
+        ranks_add(&checks, gaps[i].check);
+    }
+    ranks_finish(&groups);
+    ranks_finish(&patients);
+    ranks_finish(&checks);
+    /* Ranks up to their counts (the count itself standing for NULL) must fit their fields:
+     * 20 bits for groups, 24 for patients, 16 for checks, after 3 bits of level. */
+    bool fits = groups.n < (1u << 20) && patients.n < (1u << 24) && checks.n < (1u << 16);
+    struct keyed *k = xmalloc(n * sizeof *k);
+    for (size_t i = 0; i < n && fits; i++) {
+        const struct gap *g = &gaps[i];
+        uint64_t lead = order == GAP_ORDER_SITES_LAST
+                            ? ((uint64_t)(g->level == LEVEL_SITE) << 2) | (uint64_t)g->level
+                            : (uint64_t)g->level << 2;
+        uint64_t grp = rank_of(&groups, gap_group(g)), pat = rank_of(&patients, g->patient);
+        uint64_t chk = rank_of(&checks, g->check);
+        /* Sites last: site flag, group, level. By level: level, group. */
+        uint64_t head = order == GAP_ORDER_SITES_LAST
+                            ? ((lead >> 2) << 62) | (grp << 42) | ((lead & 3) << 40)
+                            : (lead << 60) | (grp << 40);
+        k[i].key = head | (pat << 16) | chk;
+        k[i].at = i;
+    }
+    if (fits) {
+        qsort(k, n, sizeof *k, cmp_keyed);
+        struct gap *sorted = xmalloc(n * sizeof *sorted);
+        for (size_t i = 0; i < n; i++)
+            sorted[i] = gaps[k[i].at];
+        memcpy(gaps, sorted, n * sizeof *gaps);
+        free(sorted);
+    } else {
+        qsort(gaps, n, sizeof *gaps, order == GAP_ORDER_SITES_LAST ? cmp_gap_sites_last
+                                                                   : cmp_gap_by_level);
+    }
+    free(k);
+    ranks_free(&groups);
+    ranks_free(&patients);
+    ranks_free(&checks);
 }
 
 #define STRING_BLOCK 65536

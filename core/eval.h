@@ -46,6 +46,12 @@ struct eval_result {
     char *free_at; /* the next free byte of the block being filled */
     size_t left;   /* and how many bytes it still has */
 };
+/* The two orders gaps are shown in. SITES_LAST (sixbb check): clinicians by id, each with their
+ * patients' gaps then their own, and site-level gaps at the end; BY_LEVEL (reports): patient,
+ * then clinician, then site level, each by clinician or site, patient and check. Strings sort
+ * byte-wise, a missing one after the others. */
+enum gap_order { GAP_ORDER_SITES_LAST, GAP_ORDER_BY_LEVEL };
+void eval_gaps_sort(struct gap *gaps, size_t n, enum gap_order order);
 /* A copy of s (NULL for NULL) that lives as long as r's gaps. */
 char *eval_result_strdup(struct eval_result *r, const char *s);
 

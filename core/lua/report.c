@@ -109,26 +109,6 @@ static void set_s(lua_State *L, const char *k, const char *v)
     lua_setfield(L, -2, k);
 }
 
-static int cmp_null_last(const char *a, const char *b)
-{
-    if (!a || !b)
-        return (a == NULL) - (b == NULL);
-    return strcmp(a, b);
-}
-
-/* Same order as `sixbb check`: level, clinician (or site), patient, check. */
-static int cmp_gap(const void *x, const void *y)
-{
-    const struct gap *a = x, *b = y;
-    if (a->level != b->level)
-        return (int)a->level - (int)b->level;
-    int c = cmp_null_last(a->level == LEVEL_SITE ? a->site : a->clinician,
-                          b->level == LEVEL_SITE ? b->site : b->clinician);
-    if (c || (c = cmp_null_last(a->patient, b->patient)))
-        return c;
-    return strcmp(a->check, b->check);
-}
-
 static char *col_dup(struct eval_result *r, sqlite3_stmt *st, int i)
 {
     return eval_result_strdup(r, (const char *)sqlite3_column_text(st, i));
@@ -254,7 +234,7 @@ static int l_gaps(lua_State *L)
         return luaL_error(L, "sixbb.report.gaps: the evaluation failed (see the message above)");
     }
     if (r.ngaps)
-        qsort(r.gaps, r.ngaps, sizeof *r.gaps, cmp_gap);
+        eval_gaps_sort(r.gaps, r.ngaps, GAP_ORDER_BY_LEVEL);
     push_check_owners(h);
     int owners = lua_gettop(L);
     lua_createtable(L, (int)r.ngaps, 0);
@@ -339,7 +319,7 @@ static void read_med_on(lua_State *L, const struct query *q, struct collect *c)
 static void attach_gaps(lua_State *L, struct host *h, int list, struct eval_result *r)
 {
     if (r->ngaps)
-        qsort(r->gaps, r->ngaps, sizeof *r->gaps, cmp_gap);
+        eval_gaps_sort(r->gaps, r->ngaps, GAP_ORDER_BY_LEVEL);
     push_check_owners(h);
     int owners = lua_gettop(L);
     lua_newtable(L); /* id -> p */
