@@ -1285,8 +1285,8 @@ static void site_checks(struct eval *e, day_t as_of, const struct eval_filter *f
  * succeeded. */
 #define WRITER_ROWS 16 /* gaps per multi-row INSERT */
 #define INSERT_GAP                                                                               \
-    "INSERT INTO check_results(as_of, check_id, patient_id, clinician_id, site_id, severity, "    \
-    "due, detail) VALUES (?,?,?,?,?,?,?,?)"
+    "INSERT INTO check_results(as_of, seq, check_id, patient_id, clinician_id, site_id, "        \
+    "severity, due, detail) VALUES (?,?,?,?,?,?,?,?,?)"
 
 struct result_writer {
     sqlite3 *db;
@@ -1298,6 +1298,7 @@ struct result_writer {
     struct gap *queue; /* gaps handed over, copied (their strings stay in the result's blocks) */
     size_t nqueue, capqueue;
     size_t fed;        /* gaps of the result handed over so far */
+    size_t seq;        /* the next gap's place in the run, as stored */
     int rc;
     char err[256];
     char as_of[16];
@@ -1315,21 +1316,22 @@ static void writer_fail(struct result_writer *w, const char *what)
 static void writer_bind(struct result_writer *w, sqlite3_stmt *ins, int k, const struct gap *g,
                         char due[16])
 {
-    int p = k * 8;
+    int p = k * 9;
     sqlite3_bind_text(ins, p + 1, w->as_of, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, p + 2, g->check, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(ins, p + 2, (sqlite3_int64)w->seq++);
+    sqlite3_bind_text(ins, p + 3, g->check, -1, SQLITE_STATIC);
     const char *texts[3] = {g->patient, g->clinician, g->site};
     for (int i = 0; i < 3; i++)
         if (texts[i])
-            sqlite3_bind_text(ins, p + 3 + i, texts[i], -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, p + 4 + i, texts[i], -1, SQLITE_STATIC);
         else
-            sqlite3_bind_null(ins, p + 3 + i);
-    sqlite3_bind_text(ins, p + 6, g->severity, -1, SQLITE_STATIC);
+            sqlite3_bind_null(ins, p + 4 + i);
+    sqlite3_bind_text(ins, p + 7, g->severity, -1, SQLITE_STATIC);
     if (g->due == DATE_NONE)
-        sqlite3_bind_null(ins, p + 7);
+        sqlite3_bind_null(ins, p + 8);
     else
-        sqlite3_bind_text(ins, p + 7, date_format(g->due, due), 10, SQLITE_STATIC);
-    sqlite3_bind_text(ins, p + 8, g->detail, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, p + 8, date_format(g->due, due), 10, SQLITE_STATIC);
+    sqlite3_bind_text(ins, p + 9, g->detail, -1, SQLITE_STATIC);
 }
 
 /* Inserts n gaps, WRITER_ROWS to a statement while they last. */
@@ -1405,7 +1407,7 @@ static int writer_open(struct result_writer *w, struct store *s, day_t as_of)
     struct buf many = {0};
     buf_puts(&many, INSERT_GAP);
     for (int k = 1; k < WRITER_ROWS; k++)
-        buf_puts(&many, ",(?,?,?,?,?,?,?,?)");
+        buf_puts(&many, ",(?,?,?,?,?,?,?,?,?)");
     bool ok = sqlite3_exec(w->db, "PRAGMA synchronous=NORMAL; BEGIN IMMEDIATE", NULL, NULL,
                            NULL) == SQLITE_OK &&
               sqlite3_prepare_v2(w->db, INSERT_GAP, -1, &w->ins, NULL) == SQLITE_OK &&

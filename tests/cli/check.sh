@@ -35,11 +35,11 @@ contains "$(sqlite3 s/sixbb.db "SELECT action || ' ' || entity FROM audit_log")"
 
 # The gaps are stored while the run goes on, in one transaction: when storing fails (here a
 # trigger refuses one gap), the command fails and the earlier results of the date stay as they were.
-before=$(sqlite3 s/sixbb.db "SELECT * FROM check_results ORDER BY rowid; SELECT as_of, patients_evaluated FROM evaluations; SELECT count(*) FROM audit_log")
+before=$(sqlite3 s/sixbb.db "SELECT * FROM check_results ORDER BY as_of, seq; SELECT as_of, patients_evaluated FROM evaluations; SELECT count(*) FROM audit_log")
 sqlite3 s/sixbb.db "CREATE TRIGGER refuse BEFORE INSERT ON check_results WHEN NEW.check_id = 'high-dose' BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END;"
 expect_rc 1 "$SIXBB" -C s check --as-of 2026-06-30
 contains "$err" "cannot store the results: refused by a test trigger"
-equals "$(sqlite3 s/sixbb.db "SELECT * FROM check_results ORDER BY rowid; SELECT as_of, patients_evaluated FROM evaluations; SELECT count(*) FROM audit_log")" "$before" "results after a failed store"
+equals "$(sqlite3 s/sixbb.db "SELECT * FROM check_results ORDER BY as_of, seq; SELECT as_of, patients_evaluated FROM evaluations; SELECT count(*) FROM audit_log")" "$before" "results after a failed store"
 sqlite3 s/sixbb.db "DROP TRIGGER refuse"
 
 # Filters.

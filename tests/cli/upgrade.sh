@@ -14,7 +14,8 @@ count=$(sqlite3 "$db" "SELECT count(*) FROM prescriptions")
 [ "$count" -gt 50000 ] || fail "fixture too small ($count prescriptions)"
 
 # Put the tables back the way schema version 6 kept them (prescriptions a rowid table keyed by
-# rx_id with an index on patient and date; the narrower indexes), and forget migrations 7 and 8.
+# rx_id with an index on patient and date; the narrower indexes; stored gaps in a rowid table
+# with an index on date and check), and forget migrations 7 to 9.
 sqlite3 "$db" <<'SQL'
 CREATE TABLE old_rx AS SELECT * FROM prescriptions;
 DROP TABLE prescriptions;
@@ -32,6 +33,15 @@ DROP INDEX assessments_by_patient;
 DROP INDEX diagnoses_by_patient;
 DROP INDEX appointments_patient;
 CREATE INDEX appointments_patient ON appointments(patient_id, date);
+DROP TABLE check_results;
+CREATE TABLE check_results (as_of TEXT NOT NULL, check_id TEXT NOT NULL, patient_id TEXT,
+  clinician_id TEXT, site_id TEXT, severity TEXT NOT NULL, due TEXT, detail TEXT);
+CREATE INDEX check_results_asof ON check_results(as_of, check_id);
+INSERT INTO check_results VALUES
+  ('2026-05-31', 'udt-due', 'P000002', 'C0001', 'S01', 'due', NULL, 'no UDT on record'),
+  ('2026-06-30', 'pdmp-due', 'P000001', 'C0001', 'S01', 'due', '2026-06-01', 'last PDMP check'),
+  ('2026-05-31', 'team-meeting-due', NULL, NULL, 'S01', 'due', NULL, 'no meeting'),
+  ('2026-06-30', 'udt-due', 'P000003', NULL, 'S02', 'overdue', NULL, 'no UDT on record');
 DELETE FROM schema_version WHERE version >= 7;
 VACUUM;
 SQL
@@ -40,7 +50,11 @@ equals "$(sqlite3 "$db" "SELECT max(version) FROM schema_version")" 6 "old schem
 
 expect_rc 0 "$SIXBB" -C site check --as-of 2026-06-30 --patient P000001
 contains "$err" "compacting the database after the schema upgrade"
-equals "$(sqlite3 "$db" "SELECT max(version) FROM schema_version")" 8 "schema version"
+equals "$(sqlite3 "$db" "SELECT max(version) FROM schema_version")" 9 "schema version"
+# Stored gaps keep their rows, numbered within their date in the order they were stored.
+equals "$(sqlite3 "$db" "SELECT group_concat(as_of || '/' || seq || '/' || check_id || '/' || ifnull(patient_id, '-'), ' ') FROM (SELECT * FROM check_results WHERE as_of < '2026-07-01' ORDER BY as_of, seq)")" \
+  "2026-05-31/0/udt-due/P000002 2026-05-31/1/team-meeting-due/- 2026-06-30/0/pdmp-due/P000001 2026-06-30/1/udt-due/P000003" \
+  "stored gaps after the upgrade"
 equals "$(rows)" "$want" "rows after the upgrade"
 equals "$(sqlite3 "$db" "PRAGMA freelist_count")" 0 "free pages after compaction"
 contains "$(sqlite3 "$db" "SELECT sql FROM sqlite_master WHERE name = 'prescriptions'")" "WITHOUT ROWID"
