@@ -1002,10 +1002,13 @@ static void explain_check(FILE *out, const struct check_def *c, const struct fac
     "SELECT patient_id, site_id, clinician_id, birth_date, sex FROM patients WHERE " w            \
     " AND (?2 IS NULL OR site_id = ?2) AND (?3 IS NULL OR clinician_id = ?3) "                   \
     "AND (?1 IS NULL OR 1) ORDER BY patient_id"
-#define Q_RX(w)                                                                                    \
+/* Prescriber and pharmacy are read only for measures (PQA OMP counts them); checks get NULLs,
+ * which cost SQLite nothing to produce. */
+#define RX_WHO "clinician_id, pharmacy_id"
+#define RX_NO_WHO "NULL, NULL"
+#define Q_RX(w, who)                                                                               \
     "SELECT patient_id, rx_id, fill_date, drug, quantity, days_supply, ndc, rxnorm, strength, "  \
-    "strength_unit, form, dose, doses_per_day, prn, clinician_id, pharmacy_id FROM prescriptions " \
-    "WHERE " w                   \
+    "strength_unit, form, dose, doses_per_day, prn, " who " FROM prescriptions WHERE " w        \
     " AND fill_date <= ?2 AND fill_date > ?3 AND (?1 IS NULL OR 1) ORDER BY patient_id"
 #define Q_EVENTS(w)                                                                                \
     "SELECT patient_id, type, date FROM events WHERE " w " AND date <= ?2 AND (?1 IS NULL OR 1) " \
@@ -1020,12 +1023,14 @@ static void explain_check(FILE *out, const struct check_def *c, const struct fac
     "SELECT patient_id, code, date, end_date FROM diagnoses WHERE " w                             \
     " AND date <= ?2 AND (?1 IS NULL OR 1) ORDER BY patient_id"
 
-static const char *const SQL_ALL[6] = {Q_PATIENTS(WHERE_ALL), Q_RX(WHERE_ALL),
+static const char *const SQL_ALL[6] = {Q_PATIENTS(WHERE_ALL), Q_RX(WHERE_ALL, RX_WHO),
                                        Q_EVENTS(WHERE_ALL),   Q_ASSESS(WHERE_ALL),
                                        Q_APPTS(WHERE_ALL),    Q_DX(WHERE_ALL)};
-static const char *const SQL_ONE[6] = {Q_PATIENTS(WHERE_ONE), Q_RX(WHERE_ONE),
+static const char *const SQL_ONE[6] = {Q_PATIENTS(WHERE_ONE), Q_RX(WHERE_ONE, RX_WHO),
                                        Q_EVENTS(WHERE_ONE),   Q_ASSESS(WHERE_ONE),
                                        Q_APPTS(WHERE_ONE),    Q_DX(WHERE_ONE)};
+
+static const char *const RX_LEAN[2] = {Q_RX(WHERE_ALL, RX_NO_WHO), Q_RX(WHERE_ONE, RX_NO_WHO)};
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 {
@@ -1565,7 +1570,8 @@ static int reader_open(struct reader *rd, struct eval *e, day_t as_of, const str
     sqlite3_stmt **all[6] = {&rd->ps, &rd->c[0].st, &rd->c[1].st,
                              &rd->c[2].st, &rd->c[3].st, &rd->c[4].st};
     for (int i = 0; i < 6; i++) {
-        if (sqlite3_prepare_v2(rd->db, sql[i], -1, all[i], NULL) != SQLITE_OK) {
+        const char *q = i == 1 && !e->rows_visit ? RX_LEAN[sql == SQL_ONE] : sql[i];
+        if (sqlite3_prepare_v2(rd->db, q, -1, all[i], NULL) != SQLITE_OK) {
             cli_fail("cannot read the registry: %s", sqlite3_errmsg(rd->db));
             reader_close(rd);
             return -1;
