@@ -12,11 +12,18 @@
 
 #include "util.h"
 
+#define PATH_DEPTH 32
+
+/* The path to the value being checked is kept as a stack of keys and list positions and only
+ * spelt out ("sections[2].blocks[1].rows[40].med") when a message or a link needs it: building
+ * it for every value of a large document cost more than the checks themselves. */
 struct vctx {
     char *err;
     size_t errlen;
-    char path[512];
-    size_t len;
+    const char *key[PATH_DEPTH]; /* NULL: a list position, in index[] */
+    int index[PATH_DEPTH];
+    size_t len;                  /* depth; steps past PATH_DEPTH are left out of the text */
+    char path[512];              /* path_text's output */
     cJSON *ids;   /* object: every anchor id seen */
     cJSON *links; /* array of [path, href] to check once every id is known */
 };
@@ -46,26 +53,39 @@ static const char *const BLOCK_TYPES[] = {"table", "chart", "text", "list", NULL
 
 static size_t push_key(struct vctx *c, const char *key)
 {
-    size_t old = c->len;
-    int n = snprintf(c->path + c->len, sizeof c->path - c->len, "%s%s", c->len ? "." : "", key);
-    if (n > 0 && (size_t)n < sizeof c->path - c->len)
-        c->len += (size_t)n;
-    return old;
+    if (c->len < PATH_DEPTH)
+        c->key[c->len] = key;
+    return c->len++;
 }
 
 static size_t push_index(struct vctx *c, int i)
 {
-    size_t old = c->len;
-    int n = snprintf(c->path + c->len, sizeof c->path - c->len, "[%d]", i + 1);
-    if (n > 0 && (size_t)n < sizeof c->path - c->len)
-        c->len += (size_t)n;
-    return old;
+    if (c->len < PATH_DEPTH) {
+        c->key[c->len] = NULL;
+        c->index[c->len] = i;
+    }
+    return c->len++;
 }
 
 static void pop(struct vctx *c, size_t old)
 {
     c->len = old;
-    c->path[old] = 0;
+}
+
+/* The current path as text, in c->path. */
+static const char *path_text(struct vctx *c)
+{
+    size_t at = 0, depth = c->len < PATH_DEPTH ? c->len : PATH_DEPTH;
+    c->path[0] = 0;
+    for (size_t i = 0; i < depth && at < sizeof c->path; i++) {
+        int n = c->key[i] ? snprintf(c->path + at, sizeof c->path - at, "%s%s", at ? "." : "",
+                                     c->key[i])
+                          : snprintf(c->path + at, sizeof c->path - at, "[%d]", c->index[i] + 1);
+        if (n < 0 || (size_t)n >= sizeof c->path - at)
+            break;
+        at += (size_t)n;
+    }
+    return c->path;
 }
 
 static int fail(struct vctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -76,7 +96,7 @@ static int fail(struct vctx *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(c->err, c->errlen, "%s %s", c->len ? c->path : "the document", msg);
+    snprintf(c->err, c->errlen, "%s %s", c->len ? path_text(c) : "the document", msg);
     return -1;
 }
 
@@ -300,7 +320,7 @@ static int check_href(struct vctx *c, const char *href)
                     "outside the page)",
                     href);
     cJSON *pair = cJSON_CreateArray();
-    cJSON_AddItemToArray(pair, cJSON_CreateString(c->path));
+    cJSON_AddItemToArray(pair, cJSON_CreateString(path_text(c)));
     cJSON_AddItemToArray(pair, cJSON_CreateString(href));
     cJSON_AddItemToArray(c->links, pair);
     return 0;
@@ -613,7 +633,6 @@ static int section_item(struct vctx *c, const cJSON *s, cJSON *arr, void *ud)
 cJSON *report_doc_normalize(const cJSON *raw, char *err, size_t errlen)
 {
     struct vctx c = {.err = err, .errlen = errlen, .len = 0};
-    c.path[0] = 0;
     c.ids = cJSON_CreateObject();
     c.links = cJSON_CreateArray();
     cJSON *doc = cJSON_CreateObject();
