@@ -16,7 +16,8 @@
  * signal). Source: Perla RJ, Provost LP, Murray SK. The run chart: a simple analytical tool for
  * learning from variation in healthcare processes. BMJ Qual Saf 2011;20:46-51, table 1, which
  * adapts Swed FS, Eisenhart C. Tables for testing randomness of grouping in a sequence of
- * alternatives. Ann Math Stat 1943;14:66-87. */
+ * alternatives. Ann Math Stat 1943;14:66-87. tests/unit/test_runchart.c holds every entry to
+ * the exact distribution of the number of runs (within one run of the 2.5 %-per-tail limit). */
 static const unsigned char runs_table[][2] = {
     /* 10 */ {3, 9},   {3, 10},  {3, 11},  {4, 11},
     {4, 12},           {5, 12},  {5, 13},  {5, 13},

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runchart.h"
@@ -193,6 +194,63 @@ static void test_runs_at_the_limits(void **state)
 }
 
 /* Points on the median are not useful observations: fewer than 10 useful means no runs rule. */
+/* The exact distribution of the number of runs among m points above and k below the median, all
+ * orders equally likely (Swed and Eisenhart): P(R = r) for r = 2 .. m + k. */
+static void runs_distribution(int m, int k, double *p)
+{
+    double c[64][64] = {{0}};
+    for (int i = 0; i < 64; i++) {
+        c[i][0] = 1;
+        for (int j = 1; j <= i; j++)
+            c[i][j] = c[i - 1][j - 1] + (j < i ? c[i - 1][j] : 0);
+    }
+    double all = c[m + k][k];
+    for (int r = 0; r <= m + k; r++) {
+        p[r] = 0;
+        if (r < 2)
+            continue;
+        int h = r / 2;
+        if (r % 2 == 0)
+            p[r] = 2 * c[m - 1][h - 1] * c[k - 1][h - 1] / all;
+        else
+            p[r] = ((h <= m - 1 ? c[m - 1][h] : 0) * c[k - 1][h - 1] +
+                    c[m - 1][h - 1] * (h <= k - 1 ? c[k - 1][h] : 0)) /
+                   all;
+    }
+}
+
+/* The published limits against the exact distribution with the useful observations split in
+ * halves: every limit within one run of the 2.5 %-per-tail limit, the two tails together at most
+ * 7 %, and 16 observations exactly 5 to 13 (the value the source table gives; a different,
+ * narrower table by another author gives 5 to 12). */
+static void test_runs_table_against_exact_distribution(void **state)
+{
+    (void)state;
+    for (int n = 10; n <= 60; n++) {
+        int m = (n + 1) / 2, k = n / 2, lo, hi;
+        assert_true(runchart_runs_limits(n, &lo, &hi));
+        double p[64];
+        runs_distribution(m, k, p);
+        double below = 0, above = 0;
+        for (int r = 0; r < lo; r++)
+            below += p[r];
+        for (int r = hi + 1; r <= n; r++)
+            above += p[r];
+        int exact_lo = 2, exact_hi = n;
+        for (double t = p[0] + p[1]; exact_lo < n && t + p[exact_lo] <= 0.025; exact_lo++)
+            t += p[exact_lo];
+        for (double t = 0; exact_hi > 2 && t + p[exact_hi] <= 0.025; exact_hi--)
+            t += p[exact_hi];
+        if (abs(lo - exact_lo) > 1 || abs(hi - exact_hi) > 1 || below + above > 0.07)
+            fail_msg("%d useful observations: table %d-%d, exact %d-%d, false signals %.3f", n,
+                     lo, hi, exact_lo, exact_hi, below + above);
+    }
+    int lo, hi;
+    runchart_runs_limits(16, &lo, &hi);
+    assert_int_equal(lo, 5);
+    assert_int_equal(hi, 13);
+}
+
 static void test_runs_skip_points_on_median(void **state)
 {
     (void)state;
@@ -294,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_trend_ignores_equal_neighbours),
         cmocka_unit_test(test_trend_up_then_down),
         cmocka_unit_test(test_runs_at_the_limits),
+        cmocka_unit_test(test_runs_table_against_exact_distribution),
         cmocka_unit_test(test_runs_skip_points_on_median),
         cmocka_unit_test(test_astronomical_threshold),
         cmocka_unit_test(test_phases_set_new_medians),
