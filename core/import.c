@@ -52,6 +52,7 @@ struct batch {
     enum import_kind k;
     size_t n;
     struct val (*v)[MAX_VALS]; /* CHUNK_ROWS rows; text values point into text (by offset) */
+    bool *update;              /* per row: an update of a stored row rather than a new one */
     struct buf text;
 };
 
@@ -66,6 +67,7 @@ struct writer {
     struct batch *todo; /* handed over, NULL when the writer is idle */
     int rc;             /* 0, or -1 after a failure described in err */
     char err[512];
+    long updated[KIND_COUNT], unchanged[KIND_COUNT]; /* from updates it ran, added up at the end */
 };
 
 struct importer {
@@ -153,8 +155,10 @@ struct importer *importer_new(struct store *store, const struct import_options *
     imp->opts = *opts;
     for (int k = 0; k < KIND_COUNT; k++)
         keyset_init(&imp->kinds[k].keys);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
         imp->batches[i].v = xmalloc(CHUNK_ROWS * sizeof *imp->batches[i].v);
+        imp->batches[i].update = xmalloc(CHUNK_ROWS * sizeof *imp->batches[i].update);
+    }
     imp->batch = &imp->batches[0];
     return imp;
 }
@@ -185,6 +189,7 @@ void importer_free(struct importer *imp)
     for (int i = 0; i < 2; i++) {
         buf_free(&imp->batches[i].text);
         free(imp->batches[i].v);
+        free(imp->batches[i].update);
     }
     for (int k = 0; k < KIND_COUNT; k++)
         free(imp->batch_sql[k]);
@@ -409,27 +414,6 @@ int importer_score(struct importer *imp, const char *instrument, const char *pat
 
 /* ---------------------------------------------------------------- writing */
 
-static int step_statement(struct importer *imp, sqlite3_stmt *st, const char *file, long line)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return 0;
-    if (line)
-        reportf(imp, "%s:%ld: storing the row failed: %s", file, line, store_errmsg(imp->store));
-    else
-        reportf(imp, "storing rows failed: %s", store_errmsg(imp->store));
-    return -1;
-}
-
-static sqlite3_stmt *prepare(struct importer *imp, const char *sql)
-{
-    sqlite3_stmt *st = store_prepare(imp->store, sql);
-    if (!st)
-        reportf(imp, "cannot prepare a statement: %s", store_errmsg(imp->store));
-    return st;
-}
-
 /* "INSERT INTO t(a, b) VALUES (?,?),(?,?)…" for BATCH_ROWS rows. */
 static const char *batch_sql(struct importer *imp, enum import_kind k)
 {
@@ -468,15 +452,30 @@ static void bind_one(sqlite3_stmt *st, int p, const struct val *v, const char *t
     }
 }
 
-/* Inserts the batch's rows: BATCH_ROWS at a time, the rest one by one. Runs on either thread
- * and reports nothing itself: a failure is described in err. */
-static int write_batch(struct importer *imp, const struct batch *b, char *err, size_t errlen)
+/* Whether rows [r, r + BATCH_ROWS) are all new ones. */
+static bool run_of_inserts(const struct batch *b, size_t r)
+{
+    if (b->n - r < BATCH_ROWS)
+        return false;
+    for (size_t j = r; j < r + BATCH_ROWS; j++)
+        if (b->update[j])
+            return false;
+    return true;
+}
+
+/* Writes the batch's rows in order: new rows BATCH_ROWS to a statement where they come in such
+ * runs, one by one otherwise; a stored row is updated when it changed, counted in *updated or
+ * *unchanged. Runs on either thread and reports nothing itself: a failure is described in err. */
+static int write_batch(struct importer *imp, const struct batch *b, long *updated,
+                       long *unchanged, char *err, size_t errlen)
 {
     const struct kind_def *kd = &import_kinds[b->k];
     size_t r = 0;
     while (r < b->n) {
-        size_t rows = b->n - r >= BATCH_ROWS ? BATCH_ROWS : 1;
-        const char *sql = rows == BATCH_ROWS ? batch_sql(imp, b->k) : kd->insert_sql;
+        bool many = run_of_inserts(b, r);
+        size_t rows = many ? BATCH_ROWS : 1;
+        const char *sql = many ? batch_sql(imp, b->k) : b->update[r] ? kd->update_sql
+                                                                    : kd->insert_sql;
         sqlite3_stmt *st = store_prepare(imp->store, sql);
         if (!st) {
             snprintf(err, errlen, "cannot prepare a statement: %s", store_errmsg(imp->store));
@@ -491,6 +490,8 @@ static int write_batch(struct importer *imp, const struct batch *b, char *err, s
             snprintf(err, errlen, "storing rows failed: %s", store_errmsg(imp->store));
             return -1;
         }
+        if (b->update[r])
+            sqlite3_changes(store_db(imp->store)) > 0 ? (*updated)++ : (*unchanged)++;
         r += rows;
     }
     return 0;
@@ -510,7 +511,9 @@ static void *writer_main(void *arg)
         bool skip = w->rc != 0;
         pthread_mutex_unlock(&w->mu);
         char err[sizeof w->err];
-        int rc = skip ? 0 : write_batch(imp, b, err, sizeof err);
+        int rc = skip ? 0
+                      : write_batch(imp, b, &w->updated[b->k], &w->unchanged[b->k], err,
+                                    sizeof err);
         pthread_mutex_lock(&w->mu);
         if (rc != 0 && w->rc == 0) {
             w->rc = rc;
@@ -557,6 +560,11 @@ static void writer_stop(struct importer *imp)
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->cv);
     w->running = false;
+    for (int k = 0; k < KIND_COUNT; k++) {
+        imp->kinds[k].counts.updated += w->updated[k];
+        imp->kinds[k].counts.unchanged += w->unchanged[k];
+        w->updated[k] = w->unchanged[k] = 0;
+    }
 }
 
 /* Kinds whose checks call plugins (instrument scoring) may reach the database from Lua, so
@@ -603,7 +611,8 @@ static int flush_batch(struct importer *imp)
     if (writer_wait(imp) != 0)
         return -1;
     char err[512];
-    int rc = write_batch(imp, b, err, sizeof err);
+    struct import_counts *c = &imp->kinds[b->k].counts;
+    int rc = write_batch(imp, b, &c->updated, &c->unchanged, err, sizeof err);
     if (rc != 0)
         reportf(imp, "%s", err);
     b->n = 0;
@@ -611,8 +620,9 @@ static int flush_batch(struct importer *imp)
     return rc;
 }
 
-/* Copies the row's values into the batch (its text lives in buffers reused for the next row). */
-static int batch_insert(struct importer *imp, const struct row *r)
+/* Copies the row's values into the batch (its text lives in buffers reused for the next row):
+ * a new row, or an update of a stored one. */
+static int batch_add(struct importer *imp, const struct row *r, bool update)
 {
     struct batch *b = imp->batch;
     if (b->n && b->k != r->k) {
@@ -621,6 +631,7 @@ static int batch_insert(struct importer *imp, const struct row *r)
         b = imp->batch;
     }
     b->k = r->k;
+    b->update[b->n] = update;
     struct val *out = b->v[b->n++];
     for (size_t i = 0; i < r->kind->nvals; i++) {
         out[i] = r->v[i];
@@ -632,24 +643,6 @@ static int batch_insert(struct importer *imp, const struct row *r)
     return b->n == CHUNK_ROWS ? flush_batch(imp) : 0;
 }
 
-static int update_row(struct importer *imp, struct row *r, struct import_counts *c)
-{
-    if (writer_wait(imp) != 0)
-        return -1;
-    sqlite3_stmt *st = prepare(imp, r->kind->update_sql);
-    if (!st)
-        return -1;
-    for (size_t i = 0; i < r->kind->nvals; i++)
-        bind_one(st, (int)i + 1, &r->v[i], NULL);
-    if (step_statement(imp, st, r->file, r->line) != 0)
-        return -1;
-    if (sqlite3_changes(store_db(imp->store)) > 0)
-        c->updated++;
-    else
-        c->unchanged++;
-    return 0;
-}
-
 static int write_row(struct importer *imp, struct row *r, bool stored)
 {
     struct import_counts *c = &imp->kinds[r->k].counts;
@@ -657,10 +650,9 @@ static int write_row(struct importer *imp, struct row *r, bool stored)
         stored ? c->unchanged++ : c->inserted++;
         return 0;
     }
-    if (stored)
-        return update_row(imp, r, c);
-    c->inserted++;
-    return batch_insert(imp, r);
+    if (!stored)
+        c->inserted++;
+    return batch_add(imp, r, stored);
 }
 
 /* ---------------------------------------------------------------- data-quality tallies */

@@ -257,6 +257,22 @@ for t in prescriptions events; do
         "$(sqlite3 bulk2/sixbb.db "select count(*) from $t")" ] || fail "bulk imports differ in $t"
 done
 
+# Stored rows given again are compared and updated on the writer thread too: a second import of
+# the big folder changes nothing, and one changed row deep in the file is the only update.
+rows=$(($(wc -l <big/prescriptions.csv) - 1))
+expect_status 0 "$SIXBB" -C bulk1 import prescriptions big/prescriptions.csv --as-of "$AS_OF" --json
+jq -e --argjson n "$rows" '.kinds.prescriptions.unchanged == $n and .kinds.prescriptions.updated == 0
+    and .kinds.prescriptions.inserted == 0' "$tmp/out" >/dev/null || fail "big re-import: $(head -c 300 "$tmp/out")"
+line=$(awk 'NR >= 6000 && !/"/ { print NR; exit }' big/prescriptions.csv) # no quoted commas
+awk -F, -v OFS=, -v at="$line" 'NR == at { $5 = $5 + 1 } { print }' big/prescriptions.csv >changed.csv
+changed_id=$(sed -n "${line}p" changed.csv | cut -d, -f1)
+expect_status 0 "$SIXBB" -C bulk1 import prescriptions changed.csv --as-of "$AS_OF" --json
+jq -e --argjson n "$rows" '.kinds.prescriptions.updated == 1 and .kinds.prescriptions.unchanged == $n - 1' \
+    "$tmp/out" >/dev/null || fail "one changed row: $(head -c 300 "$tmp/out")"
+[ "$(sqlite3 bulk1/sixbb.db "SELECT quantity FROM prescriptions WHERE rx_id = '$changed_id'")" = \
+  "$(sed -n "${line}p" big/prescriptions.csv | cut -d, -f5 | awk '{ print $1 + 1 }').0" ] ||
+    fail "the changed row was not stored"
+
 # Full chunks of new rows are stored by a writer thread: a failure there (here a trigger that
 # refuses one row far into the file) is reported and the whole import is rolled back.
 "$SIXBB" init refuse >/dev/null
