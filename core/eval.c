@@ -36,12 +36,22 @@ struct cached_product {
 /* A prescription as written (the raw bytes of its MED columns) and what the standard makes of
  * it: refills repeat their prescription, so most fills are answered from here. */
 struct cached_fill {
-    size_t key_at, key_len; /* in fill_keys */
-    size_t why_at;          /* in fill_keys, or (size_t)-1 */
-    struct med_fill f;      /* without date and supply */
+    size_t why_at;     /* in fill_why, or (size_t)-1 */
+    struct med_fill f; /* without date and supply */
 };
-#define FILL_CACHE_MAX 262144
 
+/* Entries found by the raw bytes of some columns of a row. Keys are kept whole, so two rows
+ * share an entry only when those columns are the same byte for byte (a hash collision just
+ * goes uncached). Callers keep their entries in an array indexed like the keys. */
+struct row_cache {
+    struct med_hash index; /* hash of the key bytes -> entry */
+    struct buf keys;       /* every entry's key bytes, one after another */
+    size_t *key_at;        /* per entry: where its key starts in keys; it ends at the next */
+    size_t n, cap, max;    /* max: entries kept at most (memory stays bounded) */
+    struct buf probe;      /* the key being looked up */
+};
+
+static void row_cache_free(struct row_cache *c);
 struct result_writer;
 
 struct eval {
@@ -53,21 +63,17 @@ struct eval {
     struct rules rules;
     struct check_def *checks;
     size_t nchecks;
-    struct med_strmap product_index;
+    struct row_cache product_cache; /* product columns -> products[] */
     struct cached_product *products;
-    size_t nproducts, capproducts;
     struct med_timeline *tl; /* the reader's, for computing facts */
     /* The visited patient's timeline, built on the visitor's thread when it asks for it: with
      * the reader on a thread of its own, `tl` already holds a later patient. */
     struct med_timeline *visit_tl;
     const struct patient_rows *visit_pr;
     bool visit_tl_ready;
-    struct buf keybuf;
-    struct med_hash fill_index; /* hash of the key bytes -> fills[] */
+    struct row_cache fill_cache; /* MED columns -> fills[] */
     struct cached_fill *fills;
-    size_t nfills, capfills;
-    struct buf fill_keys;
-    struct buf fill_key; /* the key being looked up */
+    struct buf fill_why; /* the cached fills' error texts */
     /* Set only during eval_each_patient: visit patients instead of running checks. */
     eval_patient_fn visit;
     void *visit_ud;
@@ -360,6 +366,10 @@ struct eval *eval_new(struct host *h, struct store *s)
     struct med_timeline_options o = {.missing_supply_days = e->rules.missing_supply_days};
     e->tl = med_timeline_new(&o);
     e->visit_tl = med_timeline_new(&o);
+    /* Bounds on the caches: a registry has far fewer distinct products and prescriptions than
+     * these, and past them rows are simply computed each time. */
+    e->product_cache.max = 65536;
+    e->fill_cache.max = 262144;
     return e;
 }
 
@@ -379,16 +389,13 @@ void eval_free(struct eval *e)
         luaL_unref(e->h->L, LUA_REGISTRYINDEX, c->params_ref);
     }
     free(e->checks);
-    med_strmap_free(&e->product_index);
+    row_cache_free(&e->product_cache);
     free(e->products);
     med_timeline_free(e->tl);
     med_timeline_free(e->visit_tl);
-    buf_free(&e->keybuf);
-    free(e->fill_index.keys);
-    free(e->fill_index.vals);
+    row_cache_free(&e->fill_cache);
     free(e->fills);
-    buf_free(&e->fill_keys);
-    buf_free(&e->fill_key);
+    buf_free(&e->fill_why);
     rules_free(&e->rules);
     free(e);
 }
@@ -451,55 +458,119 @@ static double col_num(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
 }
 
-/* The cache key is built from the raw column bytes: formatting numbers would cost more than
- * the lookup it saves. */
-static void key_add(struct buf *k, sqlite3_stmt *st, int i)
+/* ------------------------------------------------------------------ caches keyed by columns */
+
+/* The columns' values as bytes into c->probe, each with its storage type and length (numbers as
+ * their double: formatting them would cost more than the lookup saves). */
+static void row_key(struct row_cache *c, sqlite3_stmt *st, const int *cols, size_t ncols)
 {
-    if (sqlite3_column_type(st, i) == SQLITE_FLOAT || sqlite3_column_type(st, i) == SQLITE_INTEGER) {
-        double v = sqlite3_column_double(st, i);
-        buf_append(k, "#", 1);
-        buf_append(k, (const char *)&v, sizeof v);
-    } else {
-        const char *t = (const char *)sqlite3_column_text(st, i);
-        if (t)
-            buf_append(k, t, (size_t)sqlite3_column_bytes(st, i));
+    struct buf *k = &c->probe;
+    k->len = 0;
+    for (size_t j = 0; j < ncols; j++) {
+        int i = cols[j], type = sqlite3_column_type(st, i);
+        const void *p = NULL;
+        uint32_t n = 0;
+        double v;
+        if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
+            v = sqlite3_column_double(st, i);
+            p = &v;
+            n = sizeof v;
+        } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+            p = sqlite3_column_blob(st, i);
+            n = p ? (uint32_t)sqlite3_column_bytes(st, i) : 0;
+        }
+        buf_reserve(k, 1 + sizeof n + n);
+        char *w = k->data + k->len;
+        *w++ = (char)type;
+        memcpy(w, &n, sizeof n);
+        if (n)
+            memcpy(w + sizeof n, p, n);
+        k->len += 1 + sizeof n + n;
     }
-    buf_append(k, "\x1f", 1);
 }
 
-static const struct cached_product *resolve_cached(struct eval *e, sqlite3_stmt *st,
-                                                   const struct med_input *in)
+/* A hash of the key taken eight bytes at a time (never 0, the empty slot of med_hash). */
+static uint64_t key_hash(const char *p, size_t n)
 {
-    struct buf *k = &e->keybuf;
-    k->len = 0;
-    static const int cols[] = {3, 6, 7, 8, 9, 10};
-    for (size_t i = 0; i < ARRAY_LEN(cols); i++)
-        key_add(k, st, cols[i]);
-    /* Doubles may hold zero bytes; make the key printable for the string map. */
-    char key[512];
-    size_t n = 0;
-    for (size_t i = 0; i < k->len && n + 3 < sizeof key; i++) {
-        unsigned char ch = (unsigned char)k->data[i];
-        if (ch == 0 || ch == 1) {
-            key[n++] = 1;
-            key[n++] = (char)(ch + 2);
-        } else {
-            key[n++] = (char)ch;
-        }
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
     }
-    key[n] = 0;
-    uint32_t idx;
-    if (med_strmap_get(&e->product_index, key, &idx))
-        return &e->products[idx];
-    if (e->nproducts == e->capproducts) {
-        e->capproducts = e->capproducts ? e->capproducts * 2 : 256;
-        e->products = xrealloc(e->products, e->capproducts * sizeof *e->products);
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+    return h | 1;
+}
+
+enum { CACHE_MISS = -1, CACHE_FULL = -2 };
+
+/* Looks up the row's key: its entry's index, CACHE_MISS after which row_cache_add may keep it,
+ * or CACHE_FULL when it cannot be kept (cache full, or another key with the same hash). */
+static long row_cache_find(struct row_cache *c, sqlite3_stmt *st, const int *cols, size_t ncols,
+                           uint64_t *hash)
+{
+    row_key(c, st, cols, ncols);
+    *hash = key_hash(c->probe.data, c->probe.len);
+    uint32_t at;
+    if (med_hash_get(&c->index, *hash, &at)) {
+        size_t from = c->key_at[at], to = at + 1 < c->n ? c->key_at[at + 1] : c->keys.len;
+        if (to - from == c->probe.len && memcmp(c->keys.data + from, c->probe.data, to - from) == 0)
+            return at;
+        return CACHE_FULL;
     }
-    struct cached_product *cp = &e->products[e->nproducts];
+    return c->n < c->max ? CACHE_MISS : CACHE_FULL;
+}
+
+/* Keeps the key just looked up as entry n (the caller has room for entries up to c->cap). */
+static size_t row_cache_add(struct row_cache *c, uint64_t hash)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->key_at = xrealloc(c->key_at, c->cap * sizeof *c->key_at);
+    }
+    c->key_at[c->n] = c->keys.len;
+    buf_append(&c->keys, c->probe.data, c->probe.len);
+    med_hash_put(&c->index, hash, (uint32_t)c->n);
+    return c->n++;
+}
+
+static void row_cache_free(struct row_cache *c)
+{
+    free(c->index.keys);
+    free(c->index.vals);
+    buf_free(&c->keys);
+    free(c->key_at);
+    buf_free(&c->probe);
+}
+
+/* The columns that name a product: drug, NDC, RxNorm, strength, unit, form. */
+static const int PRODUCT_COLS[] = {3, 6, 7, 8, 9, 10};
+
+/* The fill's product, resolved once per distinct description. */
+static const struct cached_product *resolve_cached(struct eval *e, sqlite3_stmt *st,
+                                                   const struct med_input *in,
+                                                   struct cached_product *scratch)
+{
+    struct row_cache *c = &e->product_cache;
+    uint64_t h;
+    long at = row_cache_find(c, st, PRODUCT_COLS, ARRAY_LEN(PRODUCT_COLS), &h);
+    if (at >= 0)
+        return &e->products[at];
+    struct cached_product *cp = scratch;
+    if (at == CACHE_MISS) {
+        size_t cap = c->cap;
+        size_t i = row_cache_add(c, h);
+        if (c->cap != cap)
+            e->products = xrealloc(e->products, c->cap * sizeof *e->products);
+        cp = &e->products[i];
+    }
     cp->why[0] = 0;
     cp->res = med_resolve(e->db, in, &cp->p, cp->why, sizeof cp->why);
-    med_strmap_put(&e->product_index, key, (uint32_t)e->nproducts);
-    return &e->products[e->nproducts++];
+    return cp;
 }
 
 /* Dose and frequency columns may hold numbers or text ("1-2", "q6h"); numbers are written out
@@ -539,53 +610,7 @@ static size_t arena_add(struct patient_rows *pr, const char *v)
 
 /* The columns that decide a fill's MED: drug, quantity, days supply, NDC, RxNorm, strength,
  * unit, form, dose, doses per day, PRN. */
-#define FILL_COL_FIRST 3
-#define FILL_COL_LAST 13
-
-/* The fill's MED columns as bytes, each with its storage type and length, into e->fill_key. */
-static void fill_key(struct eval *e, sqlite3_stmt *st)
-{
-    struct buf *k = &e->fill_key;
-    k->len = 0;
-    for (int i = FILL_COL_FIRST; i <= FILL_COL_LAST; i++) {
-        int type = sqlite3_column_type(st, i);
-        const void *p = NULL;
-        uint32_t n = 0;
-        double v;
-        if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
-            v = sqlite3_column_double(st, i);
-            p = &v;
-            n = sizeof v;
-        } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
-            p = sqlite3_column_blob(st, i);
-            n = p ? (uint32_t)sqlite3_column_bytes(st, i) : 0;
-        }
-        buf_reserve(k, 1 + sizeof n + n);
-        char *w = k->data + k->len;
-        *w++ = (char)type;
-        memcpy(w, &n, sizeof n);
-        if (n)
-            memcpy(w + sizeof n, p, n);
-        k->len += 1 + sizeof n + n;
-    }
-}
-
-/* A hash of the key taken eight bytes at a time (never 0, the empty slot of med_hash). */
-static uint64_t key_hash(const char *p, size_t n)
-{
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    uint64_t w = 0;
-    memcpy(&w, p, n);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 29;
-    return h | 1;
-}
+static const int FILL_COLS[] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
 
 /* Computes a fill from its columns: product (resolved once per description), dosing, MED. */
 static void compute_fill(struct eval *e, sqlite3_stmt *st, struct med_fill *out, char *why,
@@ -604,7 +629,8 @@ static void compute_fill(struct eval *e, sqlite3_stmt *st, struct med_fill *out,
     in.dose = col_amount(st, 11, dose, sizeof dose);
     in.doses_per_day = col_amount(st, 12, per_day, sizeof per_day);
     in.prn = sqlite3_column_int(st, 13) != 0;
-    const struct cached_product *cp = resolve_cached(e, st, &in);
+    struct cached_product scratch;
+    const struct cached_product *cp = resolve_cached(e, st, &in, &scratch);
     struct med_result r;
     struct med_dosing d;
     char err[MED_ERROR_MAX];
@@ -635,36 +661,26 @@ static void compute_fill(struct eval *e, sqlite3_stmt *st, struct med_fill *out,
 static const char *fill_lookup(struct eval *e, sqlite3_stmt *st, struct med_fill *out,
                                char *why, size_t whylen)
 {
-    fill_key(e, st);
-    const struct buf *k = &e->fill_key;
-    uint64_t h = key_hash(k->data, k->len);
-    uint32_t at;
-    if (med_hash_get(&e->fill_index, h, &at)) {
-        const struct cached_fill *c = &e->fills[at];
-        if (c->key_len == k->len && memcmp(e->fill_keys.data + c->key_at, k->data, k->len) == 0) {
-            *out = c->f;
-            return c->why_at == (size_t)-1 ? NULL : e->fill_keys.data + c->why_at;
-        }
-        compute_fill(e, st, out, why, whylen); /* another key with the same hash: not cached */
-        return *why ? why : NULL;
+    struct row_cache *c = &e->fill_cache;
+    uint64_t h;
+    long at = row_cache_find(c, st, FILL_COLS, ARRAY_LEN(FILL_COLS), &h);
+    if (at >= 0) {
+        const struct cached_fill *f = &e->fills[at];
+        *out = f->f;
+        return f->why_at == (size_t)-1 ? NULL : e->fill_why.data + f->why_at;
     }
     compute_fill(e, st, out, why, whylen);
-    if (e->nfills < FILL_CACHE_MAX) {
-        if (e->nfills == e->capfills) {
-            e->capfills = e->capfills ? e->capfills * 2 : 1024;
-            e->fills = xrealloc(e->fills, e->capfills * sizeof *e->fills);
-        }
-        struct cached_fill *c = &e->fills[e->nfills];
-        c->key_at = e->fill_keys.len;
-        c->key_len = k->len;
-        buf_append(&e->fill_keys, k->data, k->len);
-        c->why_at = (size_t)-1;
+    if (at == CACHE_MISS) {
+        size_t cap = c->cap;
+        size_t i = row_cache_add(c, h);
+        if (c->cap != cap)
+            e->fills = xrealloc(e->fills, c->cap * sizeof *e->fills);
+        e->fills[i].f = *out;
+        e->fills[i].why_at = (size_t)-1;
         if (*why) {
-            c->why_at = e->fill_keys.len;
-            buf_append(&e->fill_keys, why, strlen(why) + 1);
+            e->fills[i].why_at = e->fill_why.len;
+            buf_append(&e->fill_why, why, strlen(why) + 1);
         }
-        c->f = *out;
-        med_hash_put(&e->fill_index, h, (uint32_t)e->nfills++);
     }
     return *why ? why : NULL;
 }
