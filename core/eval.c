@@ -119,6 +119,8 @@ int eval_open_med(struct host *h, struct med_db **db, struct med_standard **std,
         if (rc != 0) {
             med_db_free(*db);
             med_standard_free(*std);
+            *db = NULL;
+            *std = NULL;
             return -1;
         }
     }

@@ -94,4 +94,11 @@ equals "$(echo "$out" | jq .check_errors)" 3 "failed check calls"
 equals "$(echo "$out" | jq '[.gaps[] | select(.check == "naloxone-due")] | length')" 2 "other checks"
 contains "$err" "plugin 'broken', check 'explodes'"
 contains "$err" "broken.lua:2: boom for P"
+# A site products file that cannot be read stops the command with its line, and nothing else.
+"$SIXBB" init bad >/dev/null
+"$SIXBB" -C bad import "$SIXBB_SOURCE/tests/data/eval" >/dev/null
+printf 'name,ndc,rxcui,ingredients,strength,strength_unit,form,acting,class\nclinic oxy,,,oxycodone,five,mg,tablet,short,\n' >bad/products.csv
+expect_rc 1 "$SIXBB" -C bad check --as-of 2026-06-30
+contains "$err" "products.csv"
+not_contains "$err" "AddressSanitizer"
 done_ok
