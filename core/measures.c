@@ -300,8 +300,10 @@ static void list_add(struct engine *en, size_t mi, size_t p, const struct patien
 }
 
 /* Adds one patient's outcome to the organisation, site and clinician groups. */
+/* value is what the measure sums (the MED for an average, else 0); shown is the number its
+ * patient list carries (the patient's MED at the period end). */
 static void tally(struct engine *en, const struct patient_rows *pr, size_t mi, size_t p, bool num,
-                  double value)
+                  double value, double shown)
 {
     size_t gs[3] = {0, en->cur_site, en->cur_clin};
     for (int k = 0; k < 3; k++) {
@@ -313,7 +315,7 @@ static void tally(struct engine *en, const struct patient_rows *pr, size_t mi, s
         c->sum += value;
     }
     if (en->all_lists || p + 1 == en->m->nperiods)
-        list_add(en, mi, p, pr, num, value);
+        list_add(en, mi, p, pr, num, shown);
 }
 
 /* The facts table for Lua measures: the fields of docs/measures.md at one period end. */
@@ -386,7 +388,7 @@ static void eval_measure(struct engine *en, size_t mi, size_t p, const struct pa
         return;
     bool num = md->num_ref != LUA_NOREF ? call_lua(en, md, md->num_ref, c, id)
                                         : rule_holds(&md->num, c);
-    tally(en, c->pr, mi, p, num, md->value_med ? c->f.med : 0);
+    tally(en, c->pr, mi, p, num, md->value_med ? c->f.med : 0, c->f.med);
 }
 
 static void eval_annual(struct engine *en, const struct patient_rows *pr)
@@ -401,7 +403,8 @@ static void eval_annual(struct engine *en, const struct patient_rows *pr)
         bool den = s == 0 ? ar.hdo_den : s == 1 ? ar.cob_den : ar.omp_den;
         bool num = s == 0 ? ar.hdo_num : s == 1 ? ar.cob_num : ar.omp_num;
         if (den)
-            tally(en, pr, mi, last, num, s == 0 ? ar.hdo_avg_mme : 0);
+            tally(en, pr, mi, last, num, s == 0 ? ar.hdo_avg_mme : 0,
+                  s == 0 ? ar.hdo_avg_mme : 0);
     }
 }
 

@@ -107,7 +107,11 @@ end
 
 function M.show(def, v)
   if v == nil then return "–" end
-  if def.kind == "count" then return string.format("%d", v) end
+  if def.kind == "count" then
+    -- A count is whole, but a median of counts across an even number of clinicians may not be.
+    if v == math.floor(v) then return string.format("%d", v) end
+    return string.format("%.1f", v)
+  end
   if def.kind == "value" then return string.format("%.1f", v) end
   return string.format("%.1f%%", v * 100)
 end

@@ -94,4 +94,23 @@ equals "$(ids "$out" list-pqa-cob)" "In the numerator (1):|H2|In the denominator
 equals "$(ids "$out" list-pqa-omp)" "In the numerator (1):|H4|In the denominator only (2):|H1, H2"
 expect_rc 0 "$SIXBB" -C a report clinician --clinician D1 --as-of 2026-06-30 --json
 equals "$(echo "$out" | jq -r '.sections[] | select(.id == "patients-hedis-hdo") | .blocks[0].rows[0].med')" 180 "HDO average MME"
+# The patient lists carry each patient's current MED for every measure, not only the averages:
+# P2's MED is 90 in the med-90 numerator.
+expect_rc 0 "$SIXBB" -C s report clinician --clinician C2 --as-of 2026-06-30 --json
+equals "$(echo "$out" | jq -r '.sections[] | select(.id == "patients-med-90") | .blocks[0].rows[] | select(.patient == "P2") | .med')" 90 "MED in a rate measure's list"
+
+# On a generated organisation, every clinician's report and the dashboard at several dates and
+# sites render: a peer median of counts over an even number of clinicians is not a whole number.
+"$SIXBB" synth --out org --patients 300 --seed 5 --as-of 2026-06-30 >/dev/null
+"$SIXBB" init g >/dev/null
+"$SIXBB" -C g import org >/dev/null
+for c in $(sqlite3 g/sixbb.db "SELECT clinician_id FROM patients GROUP BY 1 HAVING count(*) >= 20 ORDER BY 1"); do
+  expect_rc 0 "$SIXBB" -C g report clinician --clinician "$c" --as-of 2026-06-30 --format html -o /dev/null
+done
+for d in 2026-02-28 2026-04-30 2026-06-30; do
+  expect_rc 0 "$SIXBB" -C g report dashboard --as-of "$d" --format html -o /dev/null
+  for site in $(sqlite3 g/sixbb.db "SELECT site_id FROM sites ORDER BY 1"); do
+    expect_rc 0 "$SIXBB" -C g report dashboard --as-of "$d" --site "$site" --format html -o /dev/null
+  done
+done
 done_ok
