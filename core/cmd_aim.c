@@ -67,7 +67,7 @@ static int aim_set(struct site *s, const char *measure, const char *target, cons
     int rc = measure_known(s->host, measure);
     if (rc != 0)
         return rc;
-    if (site_as_of(s->host, NULL, &today) != 0)
+    if (site_as_of(s->host, "aim", NULL, &today) != 0)
         return EXIT_FAIL;
     char created[16];
     sqlite3_stmt *st = store_prepare(s->store, "INSERT INTO aims(measure_id, site_id, target, "

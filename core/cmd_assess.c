@@ -130,7 +130,7 @@ static int do_record(struct site *s, const struct record_args *a)
     day_t d;
     if (prog_need_word("occasion", a->occasion, occasions, ARRAY_LEN(occasions)) ||
         prog_need_word("role", a->role, roles, ARRAY_LEN(roles)) ||
-        (a->date ? prog_need_date("--date", a->date, &d) : site_as_of(s->host, NULL, &d) != 0))
+        (a->date ? prog_need_date("--date", a->date, &d) : site_as_of(s->host, "assess", NULL, &d) != 0))
         return EXIT_FAIL;
     struct items it;
     items_load(s->host, &it);

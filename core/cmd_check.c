@@ -121,11 +121,11 @@ static void print_json(const struct eval_result *r, struct eval *e, bool stored)
 }
 
 /* The as-of date: given, or today in the site's zone. */
-int site_as_of(struct host *h, const char *given, day_t *out)
+int site_as_of(struct host *h, const char *cmd, const char *given, day_t *out)
 {
     if (given) {
         if (date_parse(given, strlen(given), out) != 0)
-            return cli_usage_error("check", "--as-of '%s' is not a date (YYYY-MM-DD)", given);
+            return cli_usage_error(cmd, "--as-of '%s' is not a date (YYYY-MM-DD)", given);
         return 0;
     }
     *out = date_today(host_config_string(h, "timezone"));
@@ -152,7 +152,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
     if (!s)
         return EXIT_FAIL;
     day_t as_of;
-    if ((rc = site_as_of(s->host, o.as_of, &as_of)) != 0) {
+    if ((rc = site_as_of(s->host, "check", o.as_of, &as_of)) != 0) {
         site_close(s);
         return rc;
     }

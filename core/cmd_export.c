@@ -36,7 +36,8 @@ static void format_real(double d, char *out, size_t n)
 
 static void csv_text(struct buf *b, const char *s, size_t len)
 {
-    bool quote = len && (s[0] == ' ' || s[len - 1] == ' ' || s[0] == '\t');
+    /* libcsv trims unquoted blanks at either end, so such text is quoted to come back whole. */
+    bool quote = len && (s[0] == ' ' || s[len - 1] == ' ' || s[0] == '\t' || s[len - 1] == '\t');
     for (size_t i = 0; i < len && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
     if (!quote) {

@@ -309,7 +309,7 @@ static int do_list(struct site *s, const char *site_opt, const char *as_of_opt, 
     struct sitelist sl;
     sites_load(s->store, &sl);
     day_t as_of;
-    int rc = site_as_of(s->host, as_of_opt, &as_of);
+    int rc = site_as_of(s->host, "milestones", as_of_opt, &as_of);
     if (rc != 0) {
         sites_free(&sl);
         return rc;

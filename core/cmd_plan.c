@@ -82,7 +82,7 @@ static int do_new(struct site *s, const struct plan_args *a)
     if (prog_need_date("--through", a->through, &through) ||
         (a->from && prog_need_date("--from", a->from, &from)))
         return EXIT_FAIL;
-    if (!a->from && site_as_of(s->host, NULL, &from) != 0)
+    if (!a->from && site_as_of(s->host, "plan", NULL, &from) != 0)
         return EXIT_FAIL;
     if (through < from)
         return cli_fail("--through %s is before the plan's start", a->through);
@@ -207,7 +207,7 @@ static int step_add(struct site *s, const struct plan_args *a)
 static int step_done(struct site *s, const char *id, const struct plan_args *a)
 {
     day_t d;
-    if (a->date ? prog_need_date("--date", a->date, &d) : site_as_of(s->host, NULL, &d) != 0)
+    if (a->date ? prog_need_date("--date", a->date, &d) : site_as_of(s->host, "plan", NULL, &d) != 0)
         return EXIT_FAIL;
     sqlite3_stmt *q = store_prepare(s->store, "SELECT done FROM plan_steps WHERE id = ?1");
     prog_bind(q, 1, id);
@@ -322,7 +322,7 @@ static int do_show(struct site *s, int npos, char **pos, const struct plan_args 
     if (npos > 2 || (npos == 2 && a->site))
         return cli_usage_error("plan", "plan show takes --site S or one plan id");
     day_t d;
-    if (site_as_of(s->host, a->as_of, &d) != 0)
+    if (site_as_of(s->host, "plan", a->as_of, &d) != 0)
         return EXIT_USAGE;
     char today[16];
     date_format(d, today);
@@ -427,7 +427,7 @@ int cmd_plans(struct cli *cli, int argc, char **argv)
         return EXIT_FAIL;
     day_t d;
     char today[16];
-    if ((rc = site_as_of(s->host, as_of, &d)) != 0 ||
+    if ((rc = site_as_of(s->host, "plans", as_of, &d)) != 0 ||
         (site && (rc = prog_need_site(s->store, site)))) {
         site_close(s);
         return rc;

@@ -114,7 +114,7 @@ static int produce(struct site *s, const char *name, const struct report_opts *o
                                 .patient = o->patient,
                                 .format = fmt,
                                 .params = o->params};
-    int rc = site_as_of(s->host, o->as_of, &rq.as_of);
+    int rc = site_as_of(s->host, "report", o->as_of, &rq.as_of);
     if (rc != 0)
         return rc;
     char err[2048];

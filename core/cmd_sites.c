@@ -92,7 +92,7 @@ static int do_list(struct site *s, bool json)
 int prog_report_text(struct site *s, const char *id, const char *as_of_opt)
 {
     day_t as_of;
-    int rc = site_as_of(s->host, as_of_opt, &as_of);
+    int rc = site_as_of(s->host, "sites", as_of_opt, &as_of);
     if (rc != 0)
         return rc;
     struct report_request rq = {.id = id, .as_of = as_of, .format = RENDER_TEXT};
@@ -207,7 +207,7 @@ static int do_set(struct site *s, const struct set_args *a)
         rc = cli_fail("site '%s' has no stage yet; give --stage", a->site);
     } else {
         day_t d;
-        site_as_of(s->host, NULL, &d);
+        site_as_of(s->host, "site", NULL, &d);
         const char *date = a->date ? a->date : date_format(d, today);
         store_begin(s->store);
         bool ok = !a->name || save_name(s->store, a->site, a->name, exists);

@@ -94,7 +94,9 @@ void eval_result_free(struct eval_result *r);
 /* Name of the MED standard in use. */
 const char *med_standard_name_of(struct eval *e);
 /* The as-of date for a command: given (validated), or today in the site's zone. 0 or 2. */
-int site_as_of(struct host *h, const char *given, day_t *out);
+/* The as-of date: given (YYYY-MM-DD, else a usage error naming command cmd), or today in the
+ * site's time zone. */
+int site_as_of(struct host *h, const char *cmd, const char *given, day_t *out);
 
 /* Evidence for milestones, computed from the data as of a date for one site ("" for the whole
  * organisation): counts from an evaluation without checks, prescribers registered with the PDMP,

@@ -120,4 +120,10 @@ printf 'return {}\n' > s/sixbb.lua
 expect_rc 0 "$SIXBB" -C s check --as-of 2026-03-01 --json
 equals "$(ap N1)" "" "N1 before design and implement"
 
+# A bad --as-of is a usage error that names the command it was given to.
+for c in "sites --log" milestones plans "plan show"; do
+  expect_rc 2 "$SIXBB" -C s $c --as-of 2026-13-01
+  contains "$err" "sixbb ${c%% *}: --as-of '2026-13-01' is not a date"
+done
+
 done_ok

@@ -83,6 +83,8 @@ expect_status 0 rec diagnosis --patient P000001 --code z79891 --date 2025-01-05
 [ "$(q "select count(*) from diagnoses where code='Z79.891' and date='2025-01-05'")" = 1 ] ||
     fail "diagnosis code normalised"
 
+expect_status 0 rec education --patient P000003 --date 2025-06-02 --note "$(printf 'handout given\t')"
+
 # Export every kind from a, import into b, export again: identical.
 for k in $kinds; do
     expect_status 0 "$SIXBB" -C "$a" export "$k" -o "$tmp/ea_$k.csv"
@@ -98,6 +100,11 @@ done
 # Same MED columns on both sides.
 med() { sqlite3 "$1/sixbb.db" "select rx_id, class, med, dq_flags from prescriptions order by rx_id" | md5sum; }
 [ "$(med "$a")" = "$(med "$b")" ] || fail "MED differs after round trip"
+
+# A note ending in a tab comes back with it (an unquoted field loses its outer blanks).
+note=$(sqlite3 "$a/sixbb.db" "select hex(note) from events where patient_id='P000003' and type='education' and date='2025-06-02'")
+[ "$(sqlite3 "$b/sixbb.db" "select hex(note) from events where patient_id='P000003' and type='education' and date='2025-06-02'")" = "$note" ] &&
+    [ -n "$note" ] || fail "a note with blanks at its ends did not survive export and import"
 
 # JSON export: an array of objects with the canonical keys.
 expect_status 0 "$SIXBB" -C "$a" export appointments --format json
