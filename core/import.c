@@ -736,6 +736,59 @@ static void draw_progress(struct importer *imp, bool final)
     fflush(stderr);
 }
 
+/* A row given on the command line (sixbb record) that updates a stored record changes only
+ * what was given: every column left out takes its stored value, read with the kind's export
+ * query narrowed to the row's key. Returns the statement holding those values, to be reset
+ * once the row is written (NULL when there was nothing to keep). Assessments are left alone:
+ * their score follows from the items given. */
+static sqlite3_stmt *keep_stored(struct importer *imp, struct row *r)
+{
+    const struct kind_def *kd = r->kind;
+    if (r->k == KIND_ASSESSMENTS || writer_wait(imp) != 0)
+        return NULL;
+    bool missing = false;
+    for (size_t col = kd->nkey; col < kd->ncolumns && col < kd->nvals; col++)
+        missing = missing || !r->cell[col];
+    if (!missing)
+        return NULL;
+    const char *order = strstr(kd->export_sql, " ORDER BY");
+    struct buf sql = {0};
+    buf_append(&sql, kd->export_sql, (size_t)(order - kd->export_sql));
+    for (size_t i = 0; i < kd->nkey; i++)
+        buf_printf(&sql, "%s%s = ?%zu", i ? " AND " : " WHERE ", kd->columns[i], i + 1);
+    sqlite3_stmt *st = store_prepare(imp->store, sql.data);
+    buf_free(&sql);
+    if (!st)
+        return NULL;
+    for (size_t i = 0; i < kd->nkey; i++)
+        bind_one(st, (int)i + 1, &r->v[i], NULL);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return NULL;
+    }
+    for (size_t col = kd->nkey; col < kd->ncolumns && col < kd->nvals; col++) {
+        if (r->cell[col])
+            continue;
+        struct val *v = &r->v[col];
+        switch (sqlite3_column_type(st, (int)col)) {
+        case SQLITE_INTEGER:
+            *v = (struct val){.t = V_INT, .i = sqlite3_column_int64(st, (int)col)};
+            break;
+        case SQLITE_FLOAT:
+            *v = (struct val){.t = V_REAL, .d = sqlite3_column_double(st, (int)col)};
+            break;
+        case SQLITE_NULL:
+            *v = (struct val){.t = V_NULL};
+            break;
+        default:
+            *v = (struct val){.t = V_TEXT,
+                              .s = (const char *)sqlite3_column_text(st, (int)col),
+                              .len = (size_t)sqlite3_column_bytes(st, (int)col)};
+        }
+    }
+    return st;
+}
+
 static void process_row(struct importer *imp, struct row *r)
 {
     struct import_counts *c = &imp->kinds[r->k].counts;
@@ -759,8 +812,12 @@ static void process_row(struct importer *imp, struct row *r)
     if (r->labels)
         memcpy(imp->kinds[r->k].last_id, r->id, sizeof r->id);
     /* After the first error the batch will be rolled back: keep checking, stop writing. */
-    if (imp->nerrors == 0)
+    if (imp->nerrors == 0) {
+        sqlite3_stmt *kept = stored && r->labels ? keep_stored(imp, r) : NULL;
         write_row(imp, r, stored);
+        if (kept)
+            sqlite3_reset(kept);
+    }
 }
 
 /* ---------------------------------------------------------------- files */

@@ -48,6 +48,9 @@ expect_status 0 rec udt --patient P000001 --date 2025-06-01 --result consistent 
 grep -qx "udt unchanged" "$tmp/out" || fail "udt not unchanged"
 expect_status 0 rec udt --patient P000001 --date 2025-06-01 --result "inconsistent: THC detected"
 grep -qx "udt updated" "$tmp/out" || fail "udt not updated"
+# An update changes only what was given: the clinician recorded earlier stays.
+[ "$(q "select result || '|' || clinician_id from events where patient_id='P000001' and type='udt' and date='2025-06-01'")" = \
+  "inconsistent: THC detected|C0001" ] || fail "recording a new result dropped the clinician"
 [ "$(q "select count(*) from audit_log where action='record' and entity='events'")" = 2 ] ||
     fail "audit entries for record"
 # --date defaults to today.
@@ -79,6 +82,9 @@ jq -e '.outcome == "inserted" and .ok' "$tmp/out" >/dev/null || fail "assessment
 expect_status 0 rec appointment --id AX1 --patient P000001 --date 2025-07-01 --time 09:30 --status scheduled
 expect_status 0 rec appointment --id AX1 --patient P000001 --date 2025-07-01 --time 09:30 --status completed
 grep -qx "appointment updated" "$tmp/out" || fail "appointment status not updated"
+expect_status 0 rec appointment --id AX1 --patient P000001 --date 2025-07-01 --status no_show
+[ "$(q "select time || '|' || status from appointments where appointment_id='AX1'")" = "09:30|no_show" ] ||
+    fail "a status change dropped the appointment's time"
 expect_status 0 rec diagnosis --patient P000001 --code z79891 --date 2025-01-05
 [ "$(q "select count(*) from diagnoses where code='Z79.891' and date='2025-01-05'")" = 1 ] ||
     fail "diagnosis code normalised"
