@@ -27,15 +27,23 @@ local function site_ids()
   return ids
 end
 
--- Open steps of every action plan, oldest due date first (steps without a date last).
-local function open_steps(through)
-  return sixbb.query([[
-    SELECT p.site_id, p.plan_id, a.block, a.title AS activity, s.id AS step_id, s.what, s.who,
-           s.due
+-- Only each site's latest plan is the one being worked: a new plan carries the unfinished
+-- steps forward and leaves the earlier plan as it was, so counting every plan would count a
+-- carried step twice and keep reminding of it after it was done in the new plan.
+local LATEST_PLAN = "p.plan_id = (SELECT max(plan_id) FROM action_plans WHERE site_id = p.site_id)"
+local OPEN_STEPS_FROM = [[
     FROM plan_steps s
     JOIN plan_activities a ON a.id = s.activity_id
     JOIN action_plans p ON p.plan_id = a.plan_id
-    WHERE s.done IS NULL AND (?1 IS NULL OR (s.due IS NOT NULL AND s.due <= ?1))
+    WHERE s.done IS NULL AND ]] .. LATEST_PLAN
+
+-- Open steps of every site's current action plan, oldest due date first (steps without a date
+-- last).
+local function open_steps(through)
+  return sixbb.query([[
+    SELECT p.site_id, p.plan_id, a.block, a.title AS activity, s.id AS step_id, s.what, s.who,
+           s.due ]] .. OPEN_STEPS_FROM .. [[
+      AND (?1 IS NULL OR (s.due IS NOT NULL AND s.due <= ?1))
     ORDER BY s.due IS NULL, s.due, p.site_id, s.id]], through)
 end
 
@@ -70,7 +78,7 @@ local function team_meeting(ctx)
     "",
     string.format("Sites: %d (%s)", #sites, #sites > 0 and table.concat(sites, ", ") or "none yet"),
     string.format("Open action-plan steps: %d",
-      count("SELECT count(*) AS n FROM plan_steps WHERE done IS NULL")),
+      count("SELECT count(*) AS n " .. OPEN_STEPS_FROM)),
     string.format("Milestones in progress: %d",
       count("SELECT count(*) AS n FROM milestone_status WHERE status = 'in_progress'")),
     "",
@@ -139,8 +147,7 @@ local function learning_call(ctx)
       .. "action-plan step(s)", id,
       count("SELECT count(*) AS n FROM milestone_status WHERE site_id = ? AND status = 'complete'", id),
       count("SELECT count(*) AS n FROM milestone_status WHERE site_id = ? AND status = 'in_progress'", id),
-      count([[SELECT count(*) AS n FROM plan_steps s JOIN plan_activities a ON a.id = s.activity_id
-              JOIN action_plans p ON p.plan_id = a.plan_id WHERE p.site_id = ? AND s.done IS NULL]], id))
+      count("SELECT count(*) AS n " .. OPEN_STEPS_FROM .. " AND p.site_id = ?", id))
   end
   if #lines == 2 then
     lines[#lines + 1] = "(no sites recorded yet)"

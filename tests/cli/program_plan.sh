@@ -117,4 +117,19 @@ equals "$(echo "$out" | jq -r '.figures[] | select(.label=="Open steps") | .valu
 expect_rc 0 "$SIXBB" -C s report action-plan --site N1 --param plan=1 --as-of 2026-07-02 --json
 contains "$(echo "$out" | jq -r .subtitle)" "Plan 1, 2026-04-01 to 2026-06-30"
 
+# Reminders follow each site's current plan: a step carried into plan 3 and done there is not
+# due any more, though plan 1 still holds its own open copy.
+cat > s/sixbb.lua <<'LUA'
+return { delivery = { channel = "log", recipients = { team = "team@clinic.example" } } }
+LUA
+last_body() { q "SELECT body FROM outbox ORDER BY id DESC LIMIT 1"; }
+carried=$(q "SELECT s.id FROM plan_steps s JOIN plan_activities a ON a.id = s.activity_id WHERE a.plan_id = 3 AND s.what = 'Add the problem-list code'")
+expect_rc 0 "$SIXBB" -C s jobs run plan-steps-due --as-of 2026-07-06
+body=$(last_body)
+contains "$body" "[N1, plan 3, tracking] Add the problem-list code"
+not_contains "$body" "plan 1," "steps of the superseded plan"
+expect_rc 0 "$SIXBB" -C s plan step done "$carried" --date 2026-07-03
+expect_rc 0 "$SIXBB" -C s jobs run plan-steps-due --as-of 2026-07-07
+not_contains "$(last_body)" "Add the problem-list code" "a step done in the current plan"
+
 done_ok
