@@ -300,6 +300,27 @@ static int apply_overrides(struct eval *e)
     return 0;
 }
 
+int eval_push_check_params(struct host *h, int entry, const char *id)
+{
+    lua_State *L = h->L;
+    entry = lua_absindex(L, entry);
+    if (lua_getfield(L, entry, "params") == LUA_TTABLE)
+        push_copy(L, -1);
+    else
+        lua_newtable(L);
+    lua_remove(L, -2);
+    int params = lua_gettop(L);
+    host_push_config_path(h, "checks");
+    int rc = 0;
+    if (lua_istable(L, -1) && lua_getfield(L, -1, id) == LUA_TTABLE) {
+        char *path = xasprintf("checks['%s']", id);
+        rc = merge_params(h, params, -1, path, true);
+        free(path);
+    }
+    lua_settop(L, params);
+    return rc;
+}
+
 static void load_checks(struct eval *e)
 {
     lua_State *L = e->h->L;

@@ -79,6 +79,10 @@ int eval_each_patient(struct eval *e, day_t as_of, const struct eval_filter *f, 
 /* The same, and runs the patient-level checks as eval_run does, their gaps going to r. */
 int eval_each_patient_checked(struct eval *e, day_t as_of, const struct eval_filter *f, bool all,
                               eval_patient_fn fn, void *ud, struct eval_result *r);
+/* Pushes the parameters a check runs with: the defaults of its registry entry (at stack index
+ * entry) with the site's checks[id] settings merged over them, as evaluation merges them.
+ * Returns 0, or -1 with the host's last error set (the parameters are pushed either way). */
+int eval_push_check_params(struct host *h, int entry, const char *id);
 /* The host the evaluation runs checks in. */
 struct host *eval_host(struct eval *e);
 /* The dose timeline of the patient being visited, inside an eval_each_patient callback (built

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "eval.h"
 #include "host.h"
 
 int api_plugin(lua_State *L);
@@ -230,12 +231,15 @@ void host_push_entry(struct host *h, enum reg_kind kind, const char *id)
 }
 
 /* sixbb.run_check(id, facts[, params]) -> result | nil, error. Runs one registered check under
- * the check limits, exactly as the evaluation loop does. */
+ * the check limits, exactly as the evaluation loop does: without params, with its defaults and
+ * the site's checks[id] settings merged over them. */
 static int api_run_check(lua_State *L)
 {
     struct host *h = host_from_lua(L);
     const char *id = luaL_checkstring(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
+    bool given = !lua_isnoneornil(L, 3);
+    lua_settop(L, 3);
     host_push_entry(h, REG_CHECKS, id);
     if (lua_isnil(L, -1))
         return luaL_error(L, "no check '%s' is registered", id);
@@ -245,10 +249,12 @@ static int api_run_check(lua_State *L)
     lua_pop(L, 1);
     lua_getfield(L, entry, "run");
     lua_pushvalue(L, 2);
-    if (lua_isnoneornil(L, 3))
-        lua_getfield(L, entry, "params");
-    else
+    if (given)
         lua_pushvalue(L, 3);
+    else if (eval_push_check_params(h, entry, id) != 0) {
+        free(owner);
+        return luaL_error(L, "%s", h->last_error);
+    }
     char hook[200];
     snprintf(hook, sizeof hook, "check '%s'", id);
     int rc = host_pcall(h, owner, hook, 2, 1, h->limits.check_seconds);

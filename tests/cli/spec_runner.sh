@@ -51,4 +51,22 @@ before=$(sha256sum site/sixbb.db)
 expect_rc 0 "$SIXBB" -C site test
 contains "$out" "1 passed, 0 failed"
 equals "$(sha256sum site/sixbb.db)" "$before" "site database after tests"
+# sixbb.run_check without params runs a check as evaluation does: its defaults with the site's
+# settings merged over them (here a 10-day agreement interval), and with params, just those.
+cat > site/sixbb.lua <<'LUA'
+return { checks = { ["agreement-due"] = { days = 10 } } }
+LUA
+cat > site/tests/local_spec.lua <<'LUA'
+local p = { id = "P9", as_of = "2026-06-30", last = { agreement = "2026-06-01" } }
+it("uses the site's interval", function()
+  local gap = sixbb.run_check("agreement-due", p)
+  assert(gap, "expected a gap with the site's 10 days")
+  assert.equal("2026-06-11", gap.due)
+end)
+it("uses the params it is given", function()
+  assert.equal(nil, sixbb.run_check("agreement-due", p, { days = 365 }))
+end)
+LUA
+expect_rc 0 "$SIXBB" -C site test
+contains "$out" "2 passed, 0 failed"
 done_ok
