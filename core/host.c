@@ -395,6 +395,40 @@ void host_make_readonly(lua_State *L, int idx)
     lua_replace(L, idx);
 }
 
+static bool is_locked(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_LOCKED);
+    lua_pushvalue(L, idx);
+    bool locked = lua_rawget(L, -2) != LUA_TNIL;
+    lua_pop(L, 2);
+    return locked;
+}
+
+static void readonly_deep(lua_State *L, int idx, int depth)
+{
+    idx = lua_absindex(L, idx);
+    if (depth < 16) { /* deeper (or a cycle) is left shallow */
+        lua_newtable(L);
+        int copy = lua_gettop(L);
+        lua_pushnil(L);
+        while (lua_next(L, idx)) {
+            if (lua_type(L, -1) == LUA_TTABLE && !is_locked(L, -1))
+                readonly_deep(L, -1, depth + 1);
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, copy);
+        }
+        lua_replace(L, idx);
+    }
+    host_make_readonly(L, idx);
+}
+
+void host_make_readonly_deep(lua_State *L, int idx)
+{
+    readonly_deep(L, idx, 0);
+}
+
 /* ---- environments ---- */
 
 static const char *const base_allowed[] = {
@@ -626,6 +660,12 @@ struct host *host_new(struct store *store, const char *site_dir)
         luaL_requiref(L, libs[i].name, libs[i].func, 1);
         lua_pop(L, 1);
     }
+    /* Strings reach the real string library through their metatable ("x"):dump(); bytecode is
+     * never loaded, but nothing should hand it out either. */
+    lua_getglobal(L, LUA_STRLIBNAME);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_pop(L, 1);
     lua_pushglobaltable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_LIBS);
 

@@ -106,6 +106,9 @@ void host_push_env(struct host *h, const char *owner, const char *moddir, bool p
 /* Makes the table at idx read-only to Lua code: replaces it on the stack by a proxy whose
  * writes raise errors and whose metatable cannot be read or changed. */
 void host_make_readonly(lua_State *L, int idx);
+/* The same for the table and every table inside it (nested ones become read-only views of a
+ * copy), for tables handed to plugins that share parts with the configuration or registry. */
+void host_make_readonly_deep(lua_State *L, int idx);
 
 /* Adds a C-built module to the sixbb API as sixbb.<name>; the opener pushes one value. Must be
  * called before plugins load. */

@@ -322,6 +322,8 @@ static void push_params(struct host *h, int entry, const char *id)
         }
         lua_pop(L, 1);
     }
+    /* Nested tables are the plugin's and the config's own: a job reads them, never changes them. */
+    host_make_readonly_deep(L, out);
 }
 
 static void push_recipients(struct host *h)
@@ -339,7 +341,7 @@ static void push_recipients(struct host *h)
         lua_pop(L, 1);
         lua_newtable(L);
     }
-    host_make_readonly(L, -1);
+    host_make_readonly_deep(L, -1);
 }
 
 /* Pushes the ctx table; returns the Lua-side pointer to the sender, for the caller to clear

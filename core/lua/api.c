@@ -207,6 +207,8 @@ static int api_registry(lua_State *L)
 {
     struct host *h = host_from_lua(L);
     host_push_registry(h, check_kind(L, 1));
+    /* Entries share their tables (params, items) with the registry the evaluation uses. */
+    host_make_readonly_deep(L, -1);
     return 1;
 }
 
