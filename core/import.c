@@ -1,6 +1,7 @@
 /* The import engine: maps a file's header onto a kind's canonical columns, runs every row through
  * the kind's checks, keeps the key sets that make reference and duplicate checks O(1), and writes
  * upserts inside one transaction that is rolled back when anything was wrong. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -901,6 +902,25 @@ static int map_header(struct file_ctx *f, const struct csv_record *rec)
                     rec->line, want, kd->name, need.data);
             buf_free(&need);
             bad++;
+        } else {
+            /* An optional column left out is stored empty, which on a re-import clears the
+             * stored value: a header cell that looks like a misspelling of it is refused. */
+            for (size_t i = 0; i < rec->n; i++) {
+                char *h = xstrndup(rec->fields[i].text, rec->fields[i].len);
+                for (char *p = h; *p; p++)
+                    *p = (char)tolower((unsigned char)*p);
+                bool known = false;
+                for (size_t c = 0; c < kd->ncolumns && !known; c++)
+                    known = header_equal(h, strlen(h), kd->columns[c]);
+                if (!known && *h && edit_distance(h, want) <= 2) {
+                    reportf(f->imp,
+                            "%s:%ld:%zu: unknown column '%s'; did you mean '%s'? (a %s file "
+                            "without '%s' would store it empty)",
+                            f->path, rec->line, i + 1, h, want, kd->name, want);
+                    bad++;
+                }
+                free(h);
+            }
         }
     }
     return bad ? -1 : 0;

@@ -283,6 +283,14 @@ expect_status 1 "$SIXBB" -C refuse import big --as-of "$AS_OF"
 expect_err "storing rows failed: refused by a test trigger"
 [ "$(sqlite3 refuse/sixbb.db .dump)" = "$before" ] || fail "a failed background write left rows behind"
 
+# A header cell that looks like a misspelt optional column is refused: left out, the column
+# would be stored empty over what the site already has.
+printf 'site_id,name,Time_Zone\nS1,Main,UTC\n' >typo.csv
+before=$(dump)
+expect_status 1 imp sites typo.csv
+expect_err "typo.csv:1:3: unknown column 'time_zone'; did you mean 'timezone'?"
+[ "$(dump)" = "$before" ] || fail "a misspelt header wrote"
+
 # Usage errors.
 expect_status 2 "$SIXBB" -C "$site" import pills good.csv
 expect_status 2 "$SIXBB" -C "$site" import prescriptions
