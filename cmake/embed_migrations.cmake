@@ -1,7 +1,7 @@
-# Writes a C file holding every core/migrations/NNNN_name.sql as a string, sorted by number.
+# Writes a C file holding every core/store/migrations/NNNN_name.sql as a string, sorted by number.
 file(GLOB files "${DIR}/*.sql")
 list(SORT files)
-set(body "/* generated from core/migrations; do not edit */\n#include \"migrations.h\"\n")
+set(body "/* generated from core/store/migrations; do not edit */\n#include \"migrations.h\"\n")
 set(table "const struct migration migrations[] = {\n")
 set(n 0)
 foreach(f ${files})

@@ -10,7 +10,7 @@
 #include "measures.h"
 #include "store.h"
 #include "util.h"
-#include "lua/shared_eval.h"
+#include "shared_eval.h"
 
 static struct eval *measures_eval(lua_State *L)
 {

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "lua/med_lua.h"
+#include "med_lua.h"
 #include "host.h"
 #include "med.h"
 

@@ -16,7 +16,7 @@
 #include "runchart.h"
 #include "store.h"
 #include "util.h"
-#include "lua/shared_eval.h"
+#include "shared_eval.h"
 
 /* The host's evaluation context (lua/shared_eval.c). */
 static struct eval *shared_eval(lua_State *L)

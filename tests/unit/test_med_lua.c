@@ -9,7 +9,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "lua/med_lua.h"
+#include "med_lua.h"
 #include "med_fixture.h"
 
 static lua_State *L;

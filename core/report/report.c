@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "host.h"
-#include "lua/tojson.h"
+#include "tojson.h"
 #include "report_doc.h"
 #include "store.h"
 #include "util.h"

@@ -1,6 +1,6 @@
 /* Lua tables to cJSON with the path of every value kept for error messages, so a plugin author
  * learns exactly which entry of a large document is wrong. */
-#include "lua/tojson.h"
+#include "tojson.h"
 
 #include <lauxlib.h>
 #include <math.h>

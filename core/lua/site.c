@@ -1,5 +1,5 @@
 #include "site.h"
-#include "lua/med_lua.h"
+#include "med_lua.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "lua/shared_eval.h"
+#include "shared_eval.h"
 
 #include <lauxlib.h>
 
