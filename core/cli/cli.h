@@ -1,10 +1,13 @@
 /* The command-line contract shared by every command: how a command is called, how it parses its
- * options, how it finds the site directory and the installed data (config/, plugins/).
+ * options, how it reports failure and how it finds the site directory.
  * Exit status: 0 success, 1 failure (message on stderr), 2 usage error. */
 #ifndef SIXBB_CLI_H
 #define SIXBB_CLI_H
 
 #include <stdbool.h>
+
+/* Commands join paths and find the installed data through these. */
+#include "paths.h"
 
 #define EXIT_OK 0
 #define EXIT_FAIL 1
@@ -44,12 +47,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Finds the site: -C DIR, then $SIXBB_HOME, then the current directory. A site is a directory
  * holding sixbb.db. Returns 0 (cli->site_dir set) or prints why and returns EXIT_FAIL. */
 int cli_find_site(struct cli *cli);
-
-/* Installed data directories: $SIXBB_DATA/<name> if set, else <exe>/../share/sixbb/<name> when
- * installed, else the source tree. name is "config", "plugins" or "scripts". Never NULL. */
-const char *paths_data_dir(const char *name);
-/* "<dir>/<file>" in a static-free, caller-freed string. */
-char *path_join(const char *dir, const char *file);
 
 /* True when stdout/stderr is a terminal and progress may be drawn. */
 bool cli_progress_enabled(void);

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
 #include "eval.h"
 #include "med.h"
+#include "paths.h"
 #include "util.h"
 
 #define HOOK_STEP 1000

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "med_internal.h"
+#include "paths.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------- hash tables */
