@@ -1,7 +1,7 @@
-/* Scheduling decisions and the run ledger, without Lua or an event loop: which scheduled times
- * of a job are due, which were missed and are skipped, and the job_runs rows that make each
- * scheduled time run at most once (a time is claimed in a committed transaction before the job
- * runs, so neither a crash nor a second process can run it again). */
+/* Scheduling decisions, without Lua or an event loop: which scheduled times of a job are due,
+ * which were missed and are skipped. The job_runs rows that make each scheduled time run at most
+ * once are the store's (store_jobruns.h): a time is claimed in a committed transaction before
+ * the job runs, so neither a crash nor a second process can run it again. */
 #ifndef SIXBB_SCHEDULER_H
 #define SIXBB_SCHEDULER_H
 
@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "cron.h"
+#include "store_jobruns.h"
 
 struct store;
 
@@ -16,9 +17,9 @@ struct store;
 #define SCHED_MAX_SKIPPED 100
 
 struct sched_plan {
-    bool run;             /* run_at is due and inside the catch-up window */
-    int64_t run_at;       /* the latest scheduled time in (last, now] */
-    int nskipped;         /* times in skipped[], oldest first */
+    bool run;       /* run_at is due and inside the catch-up window */
+    int64_t run_at; /* the latest scheduled time in (last, now] */
+    int nskipped;   /* times in skipped[], oldest first */
     int64_t skipped[SCHED_MAX_SKIPPED];
     long long skipped_total; /* every missed time that does not run, listed or not */
 };
@@ -26,42 +27,16 @@ struct sched_plan {
 /* Plans the scheduled times in (last, now]: only the latest runs, and only if it is no more
  * than `window` seconds old; every other time is skipped. A job that falls far behind therefore
  * sends one reminder, not a burst. 0, or -1 when the expression never fires. */
-int sched_plan(const struct cron *c, const struct tz *z, int64_t last, int64_t now,
-               int64_t window, struct sched_plan *out);
+int sched_plan(const struct cron *c, const struct tz *z, int64_t last, int64_t now, int64_t window,
+               struct sched_plan *out);
 
-/* Claims (job, scheduled) for a run: inserts a 'running' row and, for scheduled runs, moves the
- * job's checked_until forward, in one transaction. Returns 1 when claimed (*run_id set), 0 when
- * that scheduled time was already claimed, -1 on a database error. Manual runs are never
- * refused. */
+/* Claims (job, scheduled) for a run by this process (see sched_claim_as). */
 int sched_claim(struct store *s, const char *job, int64_t scheduled, int64_t now, bool manual,
                 int64_t *run_id);
-/* Records the end of a run: status 'ok' or 'error', with the error text. Joins the caller's
- * transaction if one is open. 0 or -1. */
-int sched_finish(struct store *s, int64_t run_id, int64_t now, const char *status,
-                 const char *error);
-/* Records skipped scheduled times (ignoring any already recorded) and moves checked_until to
- * `until`, in one transaction. 0 or -1. */
-int sched_skip(struct store *s, const char *job, const int64_t *times, int n, int64_t until,
-               int64_t now);
 
 /* Marks runs left 'running' by a process that no longer exists as 'interrupted': every
  * scheduled one (the caller holds the daemon lock, so no other scheduler runs) and manual ones
  * whose process is gone. They are never run again. Returns how many, or -1. */
 int sched_interrupt_stale(struct store *s, int64_t now);
-
-/* The job's checked_until: 1 when recorded, 0 when the scheduler has never seen the job, -1 on
- * error. */
-int sched_checked_until(struct store *s, const char *job, int64_t *until);
-/* Sets checked_until (never moving it back). 0 or -1. */
-int sched_set_checked(struct store *s, const char *job, int64_t until);
-
-/* The latest run of a job (manual or scheduled). */
-struct sched_last {
-    bool found;
-    int64_t scheduled_at, started_at, finished_at;
-    bool manual;
-    char status[16];
-};
-int sched_last_run(struct store *s, const char *job, struct sched_last *out);
 
 #endif
