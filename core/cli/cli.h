@@ -48,6 +48,25 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * holding sixbb.db. Returns 0 (cli->site_dir set) or prints why and returns EXIT_FAIL. */
 int cli_find_site(struct cli *cli);
 
+/* ---- the site a command works on (site_open.c; struct site is in site.h) ---- */
+
+struct host;
+struct site;
+struct store;
+
+enum {
+    SITE_HOST = 1,     /* load config and plugins */
+    SITE_READONLY = 2, /* open the database read-only */
+    SITE_QUIET = 4,    /* do not log plugin load errors (the command reports them itself) */
+};
+
+/* Finds and opens the site (see cli_find_site). command names the writer in the audit log.
+ * Returns NULL after printing the reason; close with site_close(). */
+struct site *site_open(struct cli *cli, int flags, const char *command);
+/* A host with defaults, the optional site config and all plugins (see site_host_load), for use
+ * with or without a site (site_dir may be NULL). Returns NULL after printing the reason. */
+struct host *site_host_new(struct store *store, const char *site_dir, bool quiet);
+
 /* True when stdout/stderr is a terminal and progress may be drawn. */
 bool cli_progress_enabled(void);
 

@@ -158,9 +158,7 @@ static int l_compute(lua_State *L)
     }
     luaL_checktype(L, 1, LUA_TTABLE);
     struct host *h = host_from_lua(L);
-    day_t today;
-    if (site_as_of(h, "report", NULL, &today) != 0)
-        return luaL_error(L, "sixbb.measures: cannot tell today's date");
+    day_t today = date_today(host_config_string(h, "timezone"));
     day_t as_of = opt_date(L, "as_of", today);
     struct measures_request rq = {.to = opt_date(L, "to", as_of)};
     rq.from = opt_date(L, "from", measures_default_from(rq.to));

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "paths.h"
 #include "eval.h"
 #include "host.h"
 #include "med.h"

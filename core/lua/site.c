@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "paths.h"
 #include "timer.h"
 #include "util.h"
 
@@ -11,17 +12,12 @@ int luaopen_sixbb_query(lua_State *L);
 int luaopen_sixbb_report(lua_State *L);
 int luaopen_sixbb_measures(lua_State *L);
 
-struct host *site_host_new(struct store *store, const char *site_dir, bool quiet)
-{
-    return site_host_new_with(store, site_dir, quiet, NULL, NULL);
-}
-
-struct host *site_host_new_with(struct store *store, const char *site_dir, bool quiet,
-                                void (*prepare)(struct host *h, void *arg), void *arg)
+struct host *site_host_load(struct store *store, const char *site_dir, bool quiet,
+                            void (*prepare)(struct host *h, void *arg), void *arg, char **why)
 {
     struct host *h = host_new(store, site_dir);
     if (!h) {
-        cli_fail("cannot create the Lua state");
+        *why = xstrdup("cannot create the Lua state");
         return NULL;
     }
     h->quiet = quiet;
@@ -38,7 +34,7 @@ struct host *site_host_new_with(struct store *store, const char *site_dir, bool 
     free(defaults);
     free(site_cfg);
     if (rc != 0) {
-        cli_fail("configuration error: %s", h->last_error);
+        *why = xasprintf("configuration error: %s", h->last_error);
         host_free(h);
         return NULL;
     }
@@ -46,32 +42,6 @@ struct host *site_host_new_with(struct store *store, const char *site_dir, bool 
     host_load_plugins(h, paths_data_dir("plugins"), site_plugins);
     free(site_plugins);
     return h;
-}
-
-struct site *site_open(struct cli *cli, int flags, const char *command)
-{
-    if (cli_find_site(cli) != 0)
-        return NULL;
-    struct site *s = xcalloc(1, sizeof *s);
-    s->dir = xstrdup(cli->site_dir);
-    char *db = path_join(s->dir, "sixbb.db");
-    char err[1024];
-    s->store = store_open(db, (flags & SITE_READONLY) ? STORE_READONLY : 0, err, sizeof err);
-    free(db);
-    if (!s->store) {
-        cli_fail("%s", err);
-        site_close(s);
-        return NULL;
-    }
-    store_set_actor(s->store, command);
-    if (flags & SITE_HOST) {
-        s->host = site_host_new(s->store, s->dir, flags & SITE_QUIET);
-        if (!s->host) {
-            site_close(s);
-            return NULL;
-        }
-    }
-    return s;
 }
 
 void site_close(struct site *s)

@@ -44,6 +44,7 @@ struct daemon {
     struct site *site; /* directory and store; the host lives in cfg */
     struct config_set cfg;
     struct daemon_opts opts;
+    int lock; /* the daemon lock's file descriptor, -1 until taken */
     bool stopping;
     int failures; /* job or delivery failures, for --once's exit status */
 };
@@ -75,9 +76,14 @@ static void config_free(struct config_set *c)
 static int config_load(struct daemon *d, struct config_set *c, const struct config_set *prev)
 {
     memset(c, 0, sizeof *c);
-    c->host = site_host_new_with(d->site->store, d->site->dir, false, attach_timers, d);
-    if (!c->host)
+    char *why = NULL;
+    c->host = site_host_load(d->site->store, d->site->dir, false, attach_timers, d, &why);
+    if (!c->host) {
+        if (d->opts.report)
+            d->opts.report(why);
+        free(why);
         return -1;
+    }
     for (size_t i = 0; prev && i < c->host->nplugins; i++) {
         const struct plugin *p = &c->host->plugins[i];
         bool failed_before = false;
@@ -338,18 +344,21 @@ static void on_hup(uv_signal_t *s, int signum)
 
 /* One daemon per site: an exclusive lock on a file in the site directory, released by the
  * kernel however the process ends. */
-static int take_lock(const char *dir)
+int daemon_lock(struct daemon *d, const char *dir, char *err, size_t errlen)
 {
     char *path = xasprintf("%s/.daemon.lock", dir);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     free(path);
-    if (fd < 0)
-        return cli_fail("cannot open the daemon lock in %s: %s", dir, strerror(errno)) ? -1 : -1;
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open the daemon lock in %s: %s", dir, strerror(errno));
+        return -1;
+    }
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         char pid[32] = "";
         ssize_t n = read(fd, pid, sizeof pid - 1);
         pid[n > 0 ? n : 0] = 0;
-        cli_fail("another sixbb daemon is running for %s (pid %s)", dir, *pid ? pid : "?");
+        snprintf(err, errlen, "another sixbb daemon is running for %s (pid %s)", dir,
+                 *pid ? pid : "?");
         close(fd);
         return -1;
     }
@@ -357,7 +366,8 @@ static int take_lock(const char *dir)
     int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
     if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) < 0)
         host_log("warn", "cannot write the pid into the daemon lock");
-    return fd;
+    d->lock = fd;
+    return 0;
 }
 
 static void log_start(struct daemon *d)
@@ -433,45 +443,48 @@ static void run_loop(struct daemon *d)
     host_log("info", "stopped");
 }
 
-int daemon_run(struct cli *cli, const struct daemon_opts *o)
+struct daemon *daemon_new(const struct daemon_opts *o, char *err, size_t errlen)
 {
     struct daemon *d = xcalloc(1, sizeof *d);
     d->opts = *o;
-    char err[512];
-    if (clock_init_from_env(&d->clock, err, sizeof err) < 0) {
+    d->lock = -1;
+    if (clock_init_from_env(&d->clock, err, errlen) < 0) {
         free(d);
-        return cli_fail("%s", err);
+        return NULL;
     }
     /* A delivery command that exits early must fail that delivery, not kill the daemon. */
     signal(SIGPIPE, SIG_IGN);
-    if (cli_find_site(cli) != 0) {
-        free(d);
-        return EXIT_FAIL;
-    }
-    int lock = take_lock(cli->site_dir);
-    if (lock < 0) {
-        free(d);
-        return EXIT_FAIL;
-    }
+    return d;
+}
+
+int daemon_run(struct daemon *d, struct site *site)
+{
     uv_loop_init(&d->loop);
-    int rc = EXIT_FAIL;
-    d->site = site_open(cli, 0, "daemon");
-    if (d->site && start(d) == 0) {
-        if (!o->once)
+    int rc = -1;
+    d->site = site;
+    if (start(d) == 0) {
+        if (!d->opts.once)
             install_handles(d);
         tick(d);
         /* A stop signal that arrived during the first tick is handled by the loop: it closes
          * the handles and the loop returns at once. */
-        if (!o->once)
+        if (!d->opts.once)
             run_loop(d);
-        rc = o->once && d->failures ? EXIT_FAIL : EXIT_OK;
+        rc = d->opts.once && d->failures ? -1 : 0;
     }
     config_free(&d->cfg);
     /* Let libuv finish closing plugin timers and our handles before the loop goes away. */
     uv_run(&d->loop, UV_RUN_DEFAULT);
     uv_loop_close(&d->loop);
-    site_close(d->site);
-    close(lock);
-    free(d);
+    d->site = NULL;
     return rc;
+}
+
+void daemon_free(struct daemon *d)
+{
+    if (!d)
+        return;
+    if (d->lock >= 0)
+        close(d->lock);
+    free(d);
 }

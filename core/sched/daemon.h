@@ -7,14 +7,29 @@
 
 #include <stdbool.h>
 
-#include "cli.h"
+#include <stddef.h>
+
+struct daemon;
+struct site;
 
 struct daemon_opts {
     bool once;    /* run what is due now (with catch-up), deliver, exit */
     bool verbose; /* also log planning and timer arming */
+    /* Told why the host could not be set up, at start-up or on a reload; the log then says what
+     * the daemon does about it. */
+    void (*report)(const char *why);
 };
 
-/* Runs the daemon for the site cli names. Returns an exit status. */
-int daemon_run(struct cli *cli, const struct daemon_opts *o);
+/* A daemon not yet bound to a site: the clock (from SIXBB_FAKE_NOW and SIXBB_TIME_SCALE) is
+ * read, SIGPIPE ignored. NULL with the reason in err. */
+struct daemon *daemon_new(const struct daemon_opts *o, char *err, size_t errlen);
+/* Takes the site's daemon lock (one daemon per site). 0, or -1 with the reason in err. */
+int daemon_lock(struct daemon *d, const char *site_dir, char *err, size_t errlen);
+/* Runs the daemon on an open site (its store; the daemon loads its own hosts) until stopped,
+ * or once with --once. 0 on success; -1 when it could not start or, with --once, when a job or
+ * a delivery failed. */
+int daemon_run(struct daemon *d, struct site *site);
+/* Releases the lock and frees d; d may be NULL. */
+void daemon_free(struct daemon *d);
 
 #endif
