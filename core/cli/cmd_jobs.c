@@ -39,6 +39,7 @@ static const char run_usage[] =
 /* Everything a jobs sub-command needs from the site. */
 struct jobs_env {
     struct site *site;
+    struct sched_config settings;
     struct job_list jobs;
     struct tz *zone;
     struct clock clock;
@@ -53,9 +54,10 @@ static int env_open(struct cli *cli, struct jobs_env *e, int flags, const char *
     e->site = site_open(cli, SITE_HOST | flags, command);
     if (!e->site)
         return EXIT_FAIL;
-    if (!(e->zone = jobs_zone(e->site->host, err, sizeof err)))
+    site_sched_config(e->site->host, &e->settings);
+    if (!(e->zone = jobs_zone(&e->settings, err, sizeof err)))
         return cli_fail("configuration error: %s", err);
-    if (jobs_load(e->site->host, &e->jobs) < 0)
+    if (jobs_load(e->site->host, &e->settings, &e->jobs) < 0)
         return cli_fail("configuration error: %s", e->site->host->last_error);
     return 0;
 }
@@ -63,6 +65,7 @@ static int env_open(struct cli *cli, struct jobs_env *e, int flags, const char *
 static void env_close(struct jobs_env *e)
 {
     jobs_free(&e->jobs);
+    sched_config_free(&e->settings);
     tz_free(e->zone);
     site_close(e->site);
 }
@@ -188,7 +191,7 @@ static int run_one(struct jobs_env *e, const char *id, const char *as_of, bool j
         return cli_usage_error("jobs run", "--as-of wants YYYY-MM-DD, not '%s'", as_of);
     struct delivery d;
     char err[512];
-    if (delivery_init(&d, e->site->host, e->site->dir, e->zone, err, sizeof err) < 0)
+    if (delivery_init(&d, &e->settings.delivery, e->site->dir, e->zone, err, sizeof err) < 0)
         return cli_fail("configuration error: %s", err);
     ctx.channel = channel_name(d.channel);
     int64_t run_id;

@@ -106,7 +106,10 @@ static int list(struct cli *cli, const char *status, bool json)
     if (!s)
         return EXIT_FAIL;
     char err[512];
-    struct tz *z = jobs_zone(s->host, err, sizeof err);
+    struct sched_config settings;
+    site_sched_config(s->host, &settings);
+    struct tz *z = jobs_zone(&settings, err, sizeof err);
+    sched_config_free(&settings);
     int rc = EXIT_OK;
     if (!z) {
         rc = cli_fail("configuration error: %s", err);

@@ -28,6 +28,7 @@
  * them together. */
 struct config_set {
     struct host *host;
+    struct sched_config settings; /* read from the host's config once */
     struct job_list jobs;
     int64_t *last; /* per job: every scheduled time at or before this has been dealt with */
     struct tz *zone;
@@ -60,6 +61,7 @@ static void attach_timers(struct host *h, void *arg)
 static void config_free(struct config_set *c)
 {
     jobs_free(&c->jobs);
+    sched_config_free(&c->settings);
     free(c->last);
     delivery_free(&c->delivery);
     tz_free(c->zone);
@@ -95,18 +97,20 @@ static int config_load(struct daemon *d, struct config_set *c, const struct conf
             return -1;
         }
     }
+    site_sched_config(c->host, &c->settings);
     char err[512];
-    if (!(c->zone = jobs_zone(c->host, err, sizeof err)) ||
-        delivery_init(&c->delivery, c->host, d->site->dir, c->zone, err, sizeof err) < 0) {
+    if (!(c->zone = jobs_zone(&c->settings, err, sizeof err)) ||
+        delivery_init(&c->delivery, &c->settings.delivery, d->site->dir, c->zone, err,
+                      sizeof err) < 0) {
         host_log("error", "configuration error: %s", err);
         return -1;
     }
-    if (jobs_load(c->host, &c->jobs) < 0) {
+    if (jobs_load(c->host, &c->settings, &c->jobs) < 0) {
         host_log("error", "configuration error: %s", c->host->last_error);
         return -1;
     }
-    c->window = (int64_t)(host_config_number(c->host, "scheduler.catch_up_hours", 24) * 3600);
-    c->poll_seconds = host_config_number(c->host, "scheduler.poll_seconds", 30);
+    c->window = (int64_t)(c->settings.catch_up_hours * 3600);
+    c->poll_seconds = c->settings.poll_seconds;
     if (c->window < 0 || !(c->poll_seconds > 0)) {
         host_log("error", "configuration error: scheduler.catch_up_hours must be 0 or more and "
                           "scheduler.poll_seconds above 0");

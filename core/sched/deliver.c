@@ -15,9 +15,10 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "host.h"
+#include "host.h" /* host_log */
 #include "message.h"
 #include "outbox.h"
+#include "site_config.h"
 #include "util.h"
 
 #define TMP_PREFIX ".tmp-"
@@ -39,33 +40,32 @@ static int parse_channel(const char *name, enum channel *out)
     return -1;
 }
 
-int delivery_init(struct delivery *d, struct host *h, const char *site_dir, const struct tz *zone,
-                  char *err, size_t errlen)
+int delivery_init(struct delivery *d, const struct delivery_config *cfg, const char *site_dir,
+                  const struct tz *zone, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
-    const char *ch = host_config_string(h, "delivery.channel");
+    const char *ch = cfg->channel;
     if (parse_channel(ch, &d->channel) < 0) {
         snprintf(err, errlen, "delivery.channel must be \"file\", \"command\" or \"log\", not "
                               "\"%s\"", ch ? ch : "");
         return -1;
     }
-    const char *from = host_config_string(h, "delivery.from");
+    const char *from = cfg->from;
     if (!from || !*from || strpbrk(from, "\r\n")) {
         snprintf(err, errlen, "delivery.from must be one address on one line");
         return -1;
     }
     d->from = xstrdup(from);
-    const char *cmd = host_config_string(h, "delivery.command");
-    d->command = xstrdup(cmd ? cmd : "");
+    d->command = xstrdup(cfg->command ? cfg->command : "");
     if (d->channel == CHANNEL_COMMAND && !*d->command) {
         snprintf(err, errlen, "delivery.channel is \"command\" but delivery.command is empty");
         delivery_free(d);
         return -1;
     }
-    d->command_timeout = host_config_number(h, "delivery.command_timeout_seconds", 60);
-    d->max_attempts = (int)host_config_number(h, "delivery.retry.max_attempts", 8);
-    d->base_seconds = (int64_t)host_config_number(h, "delivery.retry.base_seconds", 60);
-    d->max_seconds = (int64_t)host_config_number(h, "delivery.retry.max_seconds", 21600);
+    d->command_timeout = cfg->command_timeout_seconds;
+    d->max_attempts = (int)cfg->max_attempts;
+    d->base_seconds = (int64_t)cfg->base_seconds;
+    d->max_seconds = (int64_t)cfg->max_seconds;
     if (d->max_attempts < 1 || d->base_seconds < 1 || d->max_seconds < d->base_seconds ||
         !(d->command_timeout > 0)) {
         snprintf(err, errlen, "delivery.retry needs max_attempts >= 1 and 1 <= base_seconds <= "

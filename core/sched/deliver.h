@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 struct clock;
-struct host;
+struct delivery_config;
 struct store;
 struct tz;
 
@@ -33,9 +33,9 @@ struct delivery {
 
 const char *channel_name(enum channel c);
 
-/* Reads the delivery.* settings. 0, or -1 with the reason in err. */
-int delivery_init(struct delivery *d, struct host *h, const char *site_dir, const struct tz *zone,
-                  char *err, size_t errlen);
+/* Checks the delivery.* settings and sets d up for the site. 0, or -1 with the reason in err. */
+int delivery_init(struct delivery *d, const struct delivery_config *cfg, const char *site_dir,
+                  const struct tz *zone, char *err, size_t errlen);
 void delivery_free(struct delivery *d);
 
 /* Final file name (without directory) for a message; caller frees. */

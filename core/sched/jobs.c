@@ -82,70 +82,33 @@ static void read_registry(struct host *h, struct job_list *out)
     lua_pop(L, 1);
 }
 
-/* Applies one `jobs.<id> = {...}` entry (value on top of the stack). */
-static int apply_override(struct host *h, struct job *j, const char *id)
+/* Applies one `jobs.<id> = {...}` entry of the site config. */
+static int apply_setting(struct host *h, struct job *j, const struct job_setting *set)
 {
-    lua_State *L = h->L;
-    int v = lua_gettop(L);
-    if (!lua_istable(L, v)) {
-        host_set_error(h, "sixbb.lua: setting 'jobs.%s' must be a table such as { enabled = "
-                          "false }, got %s", id, luaL_typename(L, v));
+    if (set->error) {
+        host_set_error(h, "%s", set->error);
         return -1;
     }
-    static const char *const keys[] = {"schedule", "enabled", "params"};
-    static const int types[] = {LUA_TSTRING, LUA_TBOOLEAN, LUA_TTABLE};
-    lua_pushnil(L);
-    while (lua_next(L, v)) {
-        size_t k = 0;
-        const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
-        while (k < ARRAY_LEN(keys) && strcmp(keys[k], key) != 0)
-            k++;
-        if (k == ARRAY_LEN(keys)) {
-            host_set_error(h, "sixbb.lua: unknown setting 'jobs.%s.%s' (a job takes schedule, "
-                              "enabled and params)", id, key);
-            lua_settop(L, v);
+    if (set->schedule) {
+        free(j->schedule);
+        j->schedule = xstrdup(set->schedule);
+        free(j->error);
+        j->error = NULL;
+        char err[512];
+        if (cron_parse(j->schedule, &j->cron, err, sizeof err) < 0) {
+            host_set_error(h, "sixbb.lua: setting 'jobs.%s.schedule': %s", set->id, err);
             return -1;
         }
-        if (lua_type(L, -1) != types[k]) {
-            host_set_error(h, "sixbb.lua: setting 'jobs.%s.%s' must be a %s, got %s", id, key,
-                           lua_typename(L, types[k]), luaL_typename(L, -1));
-            lua_settop(L, v);
-            return -1;
-        }
-        if (k == 0) {
-            free(j->schedule);
-            j->schedule = xstrdup(lua_tostring(L, -1));
-            free(j->error);
-            j->error = NULL;
-        } else if (k == 1) {
-            j->enabled = lua_toboolean(L, -1);
-        }
-        lua_pop(L, 1);
     }
-    char err[512];
-    if (lua_getfield(L, v, "schedule") == LUA_TSTRING &&
-        cron_parse(j->schedule, &j->cron, err, sizeof err) < 0) {
-        host_set_error(h, "sixbb.lua: setting 'jobs.%s.schedule': %s", id, err);
-        lua_settop(L, v);
-        return -1;
-    }
-    lua_settop(L, v);
+    if (set->enabled >= 0)
+        j->enabled = set->enabled;
     return 0;
 }
 
-static int apply_config(struct host *h, struct job_list *l)
+static int apply_config(struct host *h, const struct sched_config *cfg, struct job_list *l)
 {
-    lua_State *L = h->L;
-    int top = lua_gettop(L);
-    host_push_config(h);
-    if (lua_getfield(L, -1, "jobs") != LUA_TTABLE) {
-        lua_settop(L, top);
-        return 0;
-    }
-    int map = lua_gettop(L);
-    lua_pushnil(L);
-    while (lua_next(L, map)) {
-        const char *id = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+    for (size_t i = 0; i < cfg->njobs; i++) {
+        const char *id = cfg->jobs[i].id;
         struct job *j = jobs_find(l, id);
         if (!j) {
             const char *near = jobs_nearest(l, id);
@@ -155,20 +118,15 @@ static int apply_config(struct host *h, struct job_list *l)
             else
                 host_set_error(h, "sixbb.lua: unknown job '%s' in 'jobs' (no plugin registers "
                                   "any job)", id);
-            lua_settop(L, top);
             return -1;
         }
-        if (apply_override(h, j, id) < 0) {
-            lua_settop(L, top);
+        if (apply_setting(h, j, &cfg->jobs[i]) < 0)
             return -1;
-        }
-        lua_pop(L, 1);
     }
-    lua_settop(L, top);
     return 0;
 }
 
-int jobs_load(struct host *h, struct job_list *out)
+int jobs_load(struct host *h, const struct sched_config *cfg, struct job_list *out)
 {
     memset(out, 0, sizeof *out);
     read_registry(h, out);
@@ -178,16 +136,16 @@ int jobs_load(struct host *h, struct job_list *out)
         if (cron_parse(j->schedule, &j->cron, err, sizeof err) < 0)
             j->error = xasprintf("plugin '%s', job '%s': %s", j->plugin, j->id, err);
     }
-    if (apply_config(h, out) < 0) {
+    if (apply_config(h, cfg, out) < 0) {
         jobs_free(out);
         return -1;
     }
     return 0;
 }
 
-struct tz *jobs_zone(struct host *h, char *err, size_t errlen)
+struct tz *jobs_zone(const struct sched_config *cfg, char *err, size_t errlen)
 {
-    const char *name = host_config_string(h, "timezone");
+    const char *name = cfg->timezone;
     char inner[400];
     struct tz *z = tz_load(name ? name : "UTC", inner, sizeof inner);
     if (!z)

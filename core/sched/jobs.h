@@ -12,6 +12,7 @@
 
 #include "cron.h"
 #include "date.h"
+#include "site_config.h"
 
 struct clock;
 struct host;
@@ -30,17 +31,17 @@ struct job_list {
     size_t n;
 };
 
-/* Builds the job list from the registry and the `jobs` config map. An unknown job id, an
- * unknown setting or a bad schedule in the site config is an error (-1, h->last_error set,
+/* Builds the job list from the registry and the site's `jobs` settings (cfg->jobs). An unknown
+ * job id, an unknown setting or a bad schedule in the site config is an error (-1, h->last_error set,
  * naming the nearest valid id); a bad schedule in a plugin only marks that job. */
-int jobs_load(struct host *h, struct job_list *out);
+int jobs_load(struct host *h, const struct sched_config *cfg, struct job_list *out);
 void jobs_free(struct job_list *l);
 struct job *jobs_find(const struct job_list *l, const char *id);
 /* The job id closest to `id`, or NULL. */
 const char *jobs_nearest(const struct job_list *l, const char *id);
 
-/* The site's time zone (config `timezone`). NULL with the reason in err. */
-struct tz *jobs_zone(struct host *h, char *err, size_t errlen);
+/* The site's time zone (cfg->timezone, UTC when not set). NULL with the reason in err. */
+struct tz *jobs_zone(const struct sched_config *cfg, char *err, size_t errlen);
 
 struct job_ctx {
     int64_t scheduled;     /* the time this run stands for */
