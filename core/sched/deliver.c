@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,6 +363,24 @@ static void first_line(char *s)
         *nl = 0;
 }
 
+/* A command that exits before reading all of the message makes the write fail; that must fail
+ * the delivery (the exit status says why), not end the process, whatever the caller does with
+ * SIGPIPE. A SIGPIPE raised while blocked is taken back before the mask is restored. */
+static void block_sigpipe(sigset_t *set, sigset_t *old)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, set, old);
+}
+
+static void unblock_sigpipe(const sigset_t *set, const sigset_t *old)
+{
+    struct timespec none = {0, 0};
+    while (sigtimedwait(set, NULL, &none) == SIGPIPE)
+        ;
+    pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 static int deliver_command(const struct delivery *d, const struct buf *m, char *err,
                            size_t errlen)
 {
@@ -374,7 +393,10 @@ static int deliver_command(const struct delivery *d, const struct buf *m, char *
     double deadline = clock_monotonic() + d->command_timeout;
     struct buf errtext = {0};
     buf_puts(&errtext, "");
+    sigset_t pipe_set, old_set;
+    block_sigpipe(&pipe_set, &old_set);
     pump(in_fd, err_fd, m, deadline, &errtext);
+    unblock_sigpipe(&pipe_set, &old_set);
     int status = reap(pid, deadline);
     first_line(errtext.data);
     int rc = 0;
