@@ -32,8 +32,8 @@ struct job_list {
 };
 
 /* Builds the job list from the registry and the site's `jobs` settings (cfg->jobs). An unknown
- * job id, an unknown setting or a bad schedule in the site config is an error (-1, h->last_error set,
- * naming the nearest valid id); a bad schedule in a plugin only marks that job. */
+ * job id, an unknown setting or a bad schedule in the site config is an error (-1, h->last_error
+ * set, naming the nearest valid id); a bad schedule in a plugin only marks that job. */
 int jobs_load(struct host *h, const struct sched_config *cfg, struct job_list *out);
 void jobs_free(struct job_list *l);
 struct job *jobs_find(const struct job_list *l, const char *id);
