@@ -9,11 +9,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "checks.h"
 #include "cli.h"
+#include "host.h"
 #include "measures.h"
-#include "measures_internal.h"
+#include "measures_load.h"
 #include "med_internal.h"
 #include "store.h"
+#include "store_eval.h"
 
 struct measure_def {
     struct pred_list num, den;
@@ -34,6 +37,7 @@ struct group {
 
 struct engine {
     struct eval *e;
+    struct eval_engine *ev;
     struct host *h;
     struct measures *m;
     struct measure_def *defs;
@@ -417,17 +421,18 @@ static bool may_count(const struct patient_rows *pr)
     return pr->ndxs > 0;
 }
 
-static void visit(struct eval *e, const struct patient_rows *pr, void *ud)
+static void visit(void *ud, const struct patient_rows *pr, const struct facts *unused)
 {
+    (void)unused;
     struct engine *en = ud;
     if (!may_count(pr))
         return;
-    med_timeline_build(en->tl, eval_standard(e), pr->fills, pr->nfills);
+    med_timeline_build(en->tl, eval_engine_standard(en->ev), pr->fills, pr->nfills);
     /* Looked up once per patient, not per number added. */
     en->cur_site = group_get(en, GROUP_SITE, pr->site, pr->site);
     en->cur_clin = pr->has_clinician ? group_get(en, GROUP_CLINICIAN, pr->clinician, pr->site)
                                      : (size_t)-1;
-    const struct rules *ru = eval_rules(e);
+    const struct rules *ru = eval_engine_rules(en->ev);
     struct patient_ctx c = {.pr = pr, .tl = en->tl};
     for (size_t p = 0; p < en->m->nperiods; p++) {
         c.d = en->m->periods[p].end;
@@ -507,35 +512,26 @@ static void lists_finish(struct engine *en)
 }
 
 /* Replaces the snapshots of the computed periods (whole-population runs only). */
-static int store_snapshots(struct eval *e, const struct measures *m)
+static int store_snapshots(struct store *s, const struct measures *m)
 {
-    struct store *s = eval_host(e)->store;
     if (store_begin(s) != 0)
         return cli_fail("cannot store measure snapshots: %s", store_errmsg(s));
-    sqlite3_stmt *ins = store_prepare(
-        s, "INSERT OR REPLACE INTO measure_snapshots(measure_id, period, site_id, clinician_id, "
-           "numerator, denominator, value, taken_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
-    bool ok = ins != NULL;
+    long long now = (long long)time(NULL);
+    bool ok = true;
     for (size_t i = 0; ok && i < m->nrows; i++) {
         const struct measure_row *r = &m->rows[i];
         const struct measure_info *mi = &m->defs[r->measure];
-        sqlite3_reset(ins);
-        sqlite3_bind_text(ins, 1, mi->id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 2, mi->kind == MK_ANNUAL ? m->year : m->periods[r->period].label,
-                          -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 3, r->site ? r->site : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 4, r->clinician ? r->clinician : "", -1, SQLITE_STATIC);
-        sqlite3_bind_double(ins, 5, r->numerator);
-        sqlite3_bind_double(ins, 6, r->denominator);
-        if (r->has_value)
-            sqlite3_bind_double(ins, 7, r->value);
-        else
-            sqlite3_bind_null(ins, 7);
-        sqlite3_bind_int64(ins, 8, (sqlite3_int64)time(NULL));
-        ok = sqlite3_step(ins) == SQLITE_DONE;
+        struct store_snapshot sn = {
+            .measure = mi->id,
+            .period = mi->kind == MK_ANNUAL ? m->year : m->periods[r->period].label,
+            .site = r->site ? r->site : "",
+            .clinician = r->clinician ? r->clinician : "",
+            .numerator = r->numerator,
+            .denominator = r->denominator,
+            .value = r->value,
+            .has_value = r->has_value};
+        ok = store_measure_snapshot_put(s, &sn, now) == 0;
     }
-    if (ins)
-        sqlite3_reset(ins);
     if (!ok) {
         store_rollback(s);
         return cli_fail("cannot store measure snapshots: %s", store_errmsg(s));
@@ -564,7 +560,8 @@ static void engine_free(struct engine *en)
 struct measures *measures_compute(struct eval *e, const struct measures_request *rq)
 {
     struct measures *m = xcalloc(1, sizeof *m);
-    struct engine en = {.e = e, .h = eval_host(e), .m = m, .all_lists = rq->all_lists};
+    struct engine en = {
+        .e = e, .ev = eval_engine(e), .h = eval_host(e), .m = m, .all_lists = rq->all_lists};
     char err[600];
     if (load_defs(&en, err, sizeof err) != 0) {
         cli_fail("%s", err);
@@ -577,21 +574,32 @@ struct measures *measures_compute(struct eval *e, const struct measures_request 
     date_to_ymd(rq->to, &y, &mo, &d);
     en.year_start = date_from_ymd(y, 1, 1);
     en.year_end = rq->to;
-    struct med_timeline_options o = {.missing_supply_days = eval_rules(e)->missing_supply_days};
+    struct med_timeline_options o = {.missing_supply_days =
+                                         eval_engine_rules(en.ev)->missing_supply_days};
     en.tl = med_timeline_new(&o);
     group_get(&en, GROUP_ORG, "", "");
     struct eval_filter f = {.site = rq->site, .clinician = rq->clinician};
     day_t earliest = m->nperiods ? m->periods[0].end : rq->to;
     if (earliest > en.year_start)
         earliest = en.year_start;
-    int rc = m->nperiods ? eval_each_rows(e, earliest, rq->to, &f, visit, &en) : -1;
+    struct eval_pass pass = {.as_of = rq->to,
+                             .earliest = earliest,
+                             .filter = &f,
+                             .rows_only = true,
+                             .visit = visit,
+                             .ud = &en};
+    struct eval_result r = {0};
+    int rc = -1;
+    if (m->nperiods && (rc = eval_engine_pass(en.ev, &pass, &r, err, sizeof err)) != 0)
+        cli_fail("%s", err);
+    eval_result_free(&r);
     if (rc == 0) {
         make_rows(&en);
         lists_finish(&en);
         m->impl = en.ids.data; /* owns the strings rows and lists point into */
         en.ids.data = NULL;
         if (rq->store && !rq->site && !rq->clinician)
-            rc = store_snapshots(e, m);
+            rc = store_snapshots(en.h->store, m);
     } else if (!m->nperiods) {
         cli_fail("the period has no months (from is after to)");
     }
