@@ -146,7 +146,8 @@ static void explain_facts(FILE *out, const struct rules *ru, const struct patien
         fprintf(out, "    )\n");
     fprintf(out, "  MED over the last 90 days: max %.1f, average %.1f; days covered %d\n",
             f->med_max90, f->med_avg90, f->covered90);
-    fprintf(out, "  benzodiazepine overlap days (last 30): %d\n", f->overlap30);
+    fprintf(out, "  benzodiazepine overlap days (last %d): %d\n", ru->high_benzo_days,
+            f->benzo_overlap);
     fprintf(out, "  risk tier: %s", risk_names[f->risk]);
     for (int i = 0; i < f->nreasons; i++)
         fprintf(out, "%s%s", i ? "; " : " (", f->reasons[i]);

@@ -154,8 +154,8 @@ static void risk_tier(const struct rules *ru, const struct patient_rows *pr, day
     const struct score *phq9 = rows_latest_score(pr, "phq9");
     if (f->med >= ru->high_med)
         add_reason(f, "current MED %.1f >= %.0f", f->med, ru->high_med);
-    if (f->overlap30 > 0 && ru->high_benzo_days > 0)
-        add_reason(f, "benzodiazepine overlap on %d days in the last %d", f->overlap30,
+    if (f->benzo_overlap > 0 && ru->high_benzo_days > 0)
+        add_reason(f, "benzodiazepine overlap on %d days in the last %d", f->benzo_overlap,
                    ru->high_benzo_days);
     if (pr->oud)
         add_reason(f, "active opioid use disorder diagnosis");
@@ -223,7 +223,7 @@ void facts_compute(const struct rules *ru, const struct med_standard *std,
     f->med_max90 = med_timeline_max(tl, as_of - 89, as_of);
     f->med_avg90 = med_timeline_avg(tl, as_of - 89, as_of);
     f->covered90 = med_timeline_days_covered(tl, as_of - 89, as_of);
-    f->overlap30 = med_timeline_overlap_days(tl, as_of - ru->high_benzo_days + 1, as_of);
+    f->benzo_overlap = med_timeline_overlap_days(tl, as_of - ru->high_benzo_days + 1, as_of);
     f->overdose_ever = pr->last_event[EV_OVERDOSE] != DATE_NONE;
 
     seed_fill_rule(ru, pr, as_of, f);

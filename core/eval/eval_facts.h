@@ -117,7 +117,7 @@ struct facts {
     char ltot_reason[200];
     char med_unknown_detail[400];
     double med, med_max90, med_avg90;
-    int covered90, overlap30;
+    int covered90, benzo_overlap;
     int active_fills, active_computable; /* opioid fills active at D; those with a MED */
     int risk;
     char reasons[6][80];

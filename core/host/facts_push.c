@@ -64,7 +64,7 @@ void facts_push(lua_State *L, const struct rules *ru, const struct patient_rows 
     set_num(L, "med_max_90", f->med_max90);
     set_num(L, "med_avg_90", f->med_avg90);
     set_int(L, "days_covered_90", f->covered90);
-    set_int(L, "benzo_overlap_days_30", f->overlap30);
+    set_int(L, "benzo_overlap_days", f->benzo_overlap);
     set_bool(L, "oud", pr->oud);
     set_date(L, "oud_date", pr->oud ? pr->oud_date : DATE_NONE);
     set_bool(L, "overdose_ever", f->overdose_ever);

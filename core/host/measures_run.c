@@ -111,32 +111,40 @@ static int push_params(struct host *h, int ent, const char *id, char *err, size_
     return 0;
 }
 
-static double param_num(lua_State *L, int params, const char *key, double dflt)
+/* A parameter of an annual measure; the measure's registration gives every one. */
+static double param_num(lua_State *L, int params, const char *key, const char **missing)
 {
     lua_getfield(L, params, key);
-    double v = lua_type(L, -1) == LUA_TNUMBER ? lua_tonumber(L, -1) : dflt;
+    bool have = lua_type(L, -1) == LUA_TNUMBER;
+    double v = have ? lua_tonumber(L, -1) : 0;
     lua_pop(L, 1);
+    if (!have && !*missing)
+        *missing = key;
     return v;
 }
 
-static void annual_params_read(lua_State *L, int params, int standard, struct annual_params *ap)
+/* Returns the name of a parameter that is missing or not a number, or NULL. */
+static const char *annual_params_read(lua_State *L, int params, int standard,
+                                      struct annual_params *ap)
 {
+    const char *m = NULL;
     if (standard == 0) {
-        ap->hdo_min_fills = param_num(L, params, "min_fills", 2);
-        ap->hdo_min_days = param_num(L, params, "min_days_covered", 15);
-        ap->hdo_mme = param_num(L, params, "mme", 90);
+        ap->hdo_min_fills = param_num(L, params, "min_fills", &m);
+        ap->hdo_min_days = param_num(L, params, "min_days_covered", &m);
+        ap->hdo_mme = param_num(L, params, "mme", &m);
     } else if (standard == 1) {
-        ap->cob_min_fills = param_num(L, params, "min_fills", 2);
-        ap->cob_min_supply = param_num(L, params, "min_days_supply", 15);
-        ap->cob_min_benzo_fills = param_num(L, params, "min_benzo_fills", 2);
-        ap->cob_min_overlap = param_num(L, params, "min_overlap_days", 30);
+        ap->cob_min_fills = param_num(L, params, "min_fills", &m);
+        ap->cob_min_supply = param_num(L, params, "min_days_supply", &m);
+        ap->cob_min_benzo_fills = param_num(L, params, "min_benzo_fills", &m);
+        ap->cob_min_overlap = param_num(L, params, "min_overlap_days", &m);
     } else {
-        ap->omp_min_fills = param_num(L, params, "min_fills", 2);
-        ap->omp_min_supply = param_num(L, params, "min_days_supply", 15);
-        ap->omp_prescribers = param_num(L, params, "prescribers", 4);
-        ap->omp_pharmacies = param_num(L, params, "pharmacies", 4);
-        ap->omp_window = param_num(L, params, "window_days", 180);
+        ap->omp_min_fills = param_num(L, params, "min_fills", &m);
+        ap->omp_min_supply = param_num(L, params, "min_days_supply", &m);
+        ap->omp_prescribers = param_num(L, params, "prescribers", &m);
+        ap->omp_pharmacies = param_num(L, params, "pharmacies", &m);
+        ap->omp_window = param_num(L, params, "window_days", &m);
     }
+    return m;
 }
 
 /* numerator or denominator: a rule table (compiled) or a function (kept as a reference). */
@@ -199,7 +207,11 @@ static int load_one(struct engine *en, int ent, size_t i, char *err, size_t errl
             snprintf(sub, sizeof sub, "standard must be one of hedis-hdo, pqa-cob, pqa-omp");
             rc = -1;
         } else {
-            annual_params_read(L, params, md->standard, &en->ap);
+            const char *missing = annual_params_read(L, params, md->standard, &en->ap);
+            if (missing) {
+                snprintf(sub, sizeof sub, "params.%s must be a number", missing);
+                rc = -1;
+            }
             en->any_annual = true;
         }
     } else {
@@ -323,7 +335,7 @@ static void tally(struct engine *en, const struct patient_rows *pr, size_t mi, s
 }
 
 /* The facts table for Lua measures: the fields of docs/measures.md at one period end. */
-static void push_facts_at(lua_State *L, const struct patient_ctx *c)
+static void push_facts_at(lua_State *L, const struct rules *ru, const struct patient_ctx *c)
 {
     char d[16];
     lua_createtable(L, 0, 16);
@@ -349,8 +361,8 @@ static void push_facts_at(lua_State *L, const struct patient_ctx *c)
     }
     lua_pushnumber(L, c->f.med);
     lua_setfield(L, -2, "med");
-    lua_pushinteger(L, med_timeline_overlap_days(c->tl, c->d - 29, c->d));
-    lua_setfield(L, -2, "benzo_overlap_days_30");
+    lua_pushinteger(L, med_timeline_overlap_days(c->tl, c->d - ru->high_benzo_days + 1, c->d));
+    lua_setfield(L, -2, "benzo_overlap_days");
     lua_createtable(L, 0, EV_N);
     for (int i = 0; i < EV_N; i++) {
         day_t x = rows_last_event_at(c->pr, i, c->d);
@@ -369,7 +381,7 @@ static bool call_lua(struct engine *en, const struct measure_def *md, int fn_ref
 {
     lua_State *L = en->h->L;
     lua_rawgeti(L, LUA_REGISTRYINDEX, fn_ref);
-    push_facts_at(L, c);
+    push_facts_at(L, eval_engine_rules(en->ev), c);
     lua_rawgeti(L, LUA_REGISTRYINDEX, md->params_ref);
     char hook[96];
     snprintf(hook, sizeof hook, "measure '%s'", id);
