@@ -8,7 +8,7 @@
 #include "checks.h"
 #include "eval_config.h"
 #include "host.h"
-#include "measures.h"
+#include "measures_run.h"
 #include "store.h"
 #include "store_eval.h"
 #include "util.h"

@@ -7,8 +7,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
+
 #include "eval_fixture.h"
-#include "measures_internal.h"
+#include "measures.h"
 
 /* One rate measure at two month ends, and the annual HDO for the year. */
 struct tally {
@@ -98,11 +100,78 @@ static void benzo_and_thresholds(void **state)
     assert_int_equal(t.hdo_num, 1);
 }
 
+/* Custom numerators: P1 only, counting the calls. */
+static bool only_p1(void *ud, size_t measure, bool numerator, const struct patient_ctx *c)
+{
+    int *calls = ud;
+    (*calls)++;
+    assert_int_equal(measure, 1);
+    assert_true(numerator);
+    return strcmp(c->pr->id, "P1") == 0;
+}
+
+static const struct measure_row *row(const struct measures *m, size_t measure, size_t period,
+                                     enum group_level level, const char *site)
+{
+    for (size_t i = 0; i < m->nrows; i++) {
+        const struct measure_row *r = &m->rows[i];
+        if (r->measure == measure && r->period == period && r->level == level &&
+            (!site || (r->site && strcmp(r->site, site) == 0)))
+            return r;
+    }
+    fail_msg("no row for measure %zu period %zu", measure, period);
+    return NULL;
+}
+
+static void tallied_by_group(void **state)
+{
+    struct world *w = *state;
+    struct measure_set set = {.n = 3};
+    set.info = xcalloc(3, sizeof *set.info);
+    set.defs = xcalloc(3, sizeof *set.defs);
+    const char *ids[] = {"high", "custom", "hdo"};
+    for (size_t i = 0; i < 3; i++)
+        set.info[i].id = xstrdup(ids[i]);
+    set.info[2].kind = MK_ANNUAL;
+    set.info[0].kind = set.info[1].kind = MK_RATE;
+    struct pred at50 = {.op = P_MED_AT_LEAST, .num = 50};
+    set.defs[0].den.population = 0;
+    set.defs[0].num = (struct pred_list){.population = -1, .p = xmalloc(sizeof at50), .n = 1};
+    set.defs[0].num.p[0] = at50;
+    set.defs[1].den.population = 0;
+    set.defs[1].num_custom = true;
+    set.defs[2].standard = 0;
+    set.ap = (struct annual_params){.hdo_min_fills = 2, .hdo_min_days = 15, .hdo_mme = 60};
+    set.any_annual = true;
+    struct measures_request rq = {.from = day("2026-05-01"), .to = day("2026-06-30")};
+    int calls = 0;
+    char err[256] = "";
+    struct measures *m = measures_tally(w->en, &rq, &set, only_p1, &calls, err, sizeof err);
+    if (!m)
+        fail_msg("measures_tally: %s", err);
+    assert_int_equal(m->nperiods, 2);
+    assert_string_equal(m->periods[1].label, "2026-06");
+    const struct measure_row *may = row(m, 0, 0, GROUP_ORG, NULL),
+                             *june = row(m, 0, 1, GROUP_ORG, NULL);
+    assert_true(may->denominator == 1 && may->numerator == 1);
+    assert_true(june->denominator == 2 && june->numerator == 2);
+    assert_true(row(m, 0, 1, GROUP_SITE, "S1")->denominator == 2);
+    assert_int_equal(calls, 3); /* one LtOT patient in May, two in June */
+    const struct measure_row *custom = row(m, 1, 1, GROUP_ORG, NULL);
+    assert_true(custom->numerator == 1 && custom->denominator == 2);
+    assert_true(fabs(custom->value - 0.5) < 1e-9);
+    const struct measure_row *hdo = row(m, 2, 1, GROUP_ORG, NULL);
+    assert_true(hdo->denominator == 3 && hdo->numerator == 1);
+    measures_free(m);
+    measure_defs_free(set.defs, set.n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(high_dose_rate, setup, teardown),
         cmocka_unit_test_setup_teardown(benzo_and_thresholds, setup, teardown),
+        cmocka_unit_test_setup_teardown(tallied_by_group, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
