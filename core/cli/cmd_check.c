@@ -79,7 +79,9 @@ static void print_text(const struct eval_result *r, bool stored)
             last_patient = NULL;
             first = false;
         }
-        const char *who = g->patient ? g->patient : g->level == LEVEL_SITE ? "(site)" : "(clinician)";
+        const char *who = g->patient               ? g->patient
+                          : g->level == LEVEL_SITE ? "(site)"
+                                                   : "(clinician)";
         bool same = g->patient && last_patient && strcmp(last_patient, g->patient) == 0;
         printf("  %-10s %-28s %-8s %-10s %s\n", same ? "" : who, g->check, g->severity,
                g->due == DATE_NONE ? "" : date_format(g->due, due), g->detail);
@@ -110,12 +112,14 @@ static void print_json(const struct eval_result *r, struct eval *e, bool stored)
         cJSON_AddItemToObject(o, "clinician", json_str_or_null(g->clinician));
         cJSON_AddItemToObject(o, "site", json_str_or_null(g->site));
         cJSON_AddStringToObject(o, "severity", g->severity);
-        cJSON_AddItemToObject(o, "due", json_str_or_null(g->due == DATE_NONE ? NULL : date_format(g->due, d)));
+        cJSON_AddItemToObject(
+            o, "due", json_str_or_null(g->due == DATE_NONE ? NULL : date_format(g->due, d)));
         cJSON_AddStringToObject(o, "detail", g->detail);
         cJSON_AddStringToObject(o, "plugin", g->plugin);
-        cJSON_AddStringToObject(o, "level", g->level == LEVEL_PATIENT     ? "patient"
-                                            : g->level == LEVEL_CLINICIAN ? "clinician"
-                                                                          : "site");
+        cJSON_AddStringToObject(o, "level",
+                                g->level == LEVEL_PATIENT     ? "patient"
+                                : g->level == LEVEL_CLINICIAN ? "clinician"
+                                                              : "site");
         cJSON_AddItemToArray(gaps, o);
     }
     json_print(root);
@@ -159,7 +163,8 @@ static void explain_facts(FILE *out, const struct rules *ru, const struct patien
             fprintf(out, "%s %s %s", shown++ ? "," : "", event_names[i],
                     date_format(pr->last_event[i], d));
     fprintf(out, "%s\n", shown ? "" : " none");
-    fprintf(out, "  last visit: %s", pr->last_visit == DATE_NONE ? "none" : date_format(pr->last_visit, d));
+    fprintf(out, "  last visit: %s",
+            pr->last_visit == DATE_NONE ? "none" : date_format(pr->last_visit, d));
     fprintf(out, "; next scheduled: %s\n",
             pr->next_visit == DATE_NONE ? "none" : date_format(pr->next_visit, d));
     fprintf(out, "  latest assessments:");
@@ -175,8 +180,10 @@ static void explain_facts(FILE *out, const struct rules *ru, const struct patien
             fprintf(out, "%s %s on %s", shown++ ? "," : "", s->instrument, date_format(s->date, d));
     }
     fprintf(out, "%s\n", shown ? "" : " none");
-    fprintf(out, "  fills: naloxone %s", pr->last_fill_naloxone == DATE_NONE ? "none" : date_format(pr->last_fill_naloxone, d));
-    fprintf(out, ", MOUD %s", pr->last_fill_moud == DATE_NONE ? "none" : date_format(pr->last_fill_moud, d));
+    fprintf(out, "  fills: naloxone %s",
+            pr->last_fill_naloxone == DATE_NONE ? "none" : date_format(pr->last_fill_naloxone, d));
+    fprintf(out, ", MOUD %s",
+            pr->last_fill_moud == DATE_NONE ? "none" : date_format(pr->last_fill_moud, d));
     fprintf(out, ", OUD diagnosis %s\n", pr->oud ? date_format(pr->oud_date, d) : "none");
     fprintf(out, "\nChecks\n");
 }
@@ -212,7 +219,6 @@ static void print_explain(FILE *out, const struct check_explain *x)
     for (size_t i = 0; i < x->nchecks; i++)
         explain_check(out, &x->checks[i], &x->f);
 }
-
 
 int cmd_check(struct cli *cli, int argc, char **argv)
 {

@@ -8,9 +8,9 @@
 
 #include "eval_facts.h"
 
-const char *const event_names[EV_N] = {"pdmp_check", "udt",        "agreement",    "naloxone",
+const char *const event_names[EV_N] = {"pdmp_check", "udt",         "agreement",    "naloxone",
                                        "education",  "referral_bh", "referral_oud", "moud",
-                                       "care_plan",  "taper_plan", "overdose",     "early_refill"};
+                                       "care_plan",  "taper_plan",  "overdose",     "early_refill"};
 
 int event_type_index(const char *name)
 {
@@ -122,8 +122,8 @@ static void coverage_rule(const struct rules *ru, struct med_timeline *tl, day_t
         f->ltot = all;
         snprintf(f->ltot_reason, sizeof f->ltot_reason,
                  "days covered in the %d windows of %d days to %s: %s (needs %d in each)",
-                 ru->cdc_windows, ru->cdc_window_days, date_format(as_of, a),
-                 b.data ? b.data : "", ru->cdc_min_days);
+                 ru->cdc_windows, ru->cdc_window_days, date_format(as_of, a), b.data ? b.data : "",
+                 ru->cdc_min_days);
         buf_free(&b);
         return;
     }
@@ -131,8 +131,9 @@ static void coverage_rule(const struct rules *ru, struct med_timeline *tl, day_t
     int need = ru->ltot_rule == 2 ? ru->bree_min : ru->kpwa_min;
     int c = med_timeline_days_covered(tl, as_of - window + 1, as_of);
     f->ltot = c >= need;
-    snprintf(f->ltot_reason, sizeof f->ltot_reason, "%d days covered in the %d days to %s (needs %d)",
-             c, window, date_format(as_of, a), need);
+    snprintf(f->ltot_reason, sizeof f->ltot_reason,
+             "%d days covered in the %d days to %s (needs %d)", c, window, date_format(as_of, a),
+             need);
 }
 
 static void add_reason(struct facts *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -187,8 +188,8 @@ static void unknown_detail(const struct med_timeline *tl, const struct patient_r
         if (w[i].start > as_of || w[i].end < as_of)
             continue;
         const struct med_fill *x = &pr->fills[w[i].fill];
-        bool unknown = x->cls == MED_CLASS_UNRESOLVED ||
-                       (is_analgesic(x) && x->status == MED_ERROR);
+        bool unknown =
+            x->cls == MED_CLASS_UNRESOLVED || (is_analgesic(x) && x->status == MED_ERROR);
         if (!unknown)
             continue;
         size_t why = pr->why_at[w[i].fill];
@@ -200,8 +201,8 @@ static void unknown_detail(const struct med_timeline *tl, const struct patient_r
     buf_free(&b);
 }
 
-void facts_compute(const struct rules *ru, const struct med_standard *std,
-                   struct med_timeline *tl, struct patient_rows *pr, day_t as_of, struct facts *f)
+void facts_compute(const struct rules *ru, const struct med_standard *std, struct med_timeline *tl,
+                   struct patient_rows *pr, day_t as_of, struct facts *f)
 {
     memset(f, 0, sizeof *f);
     med_timeline_build(tl, std, pr->fills, pr->nfills);
@@ -293,8 +294,7 @@ static void diagnoses_at(const struct rules *ru, const struct patient_rows *pr, 
             f->labeled = true;
         if (active && (x->flags & DX_OUD))
             f->oud = true;
-        if (((x->flags & DX_CANCER) && x->date > d - ru->cancer_days) ||
-            (x->flags & DX_SICKLE) ||
+        if (((x->flags & DX_CANCER) && x->date > d - ru->cancer_days) || (x->flags & DX_SICKLE) ||
             ((x->flags & DX_PALLIATIVE) && x->date > d - ru->palliative_days))
             f->excluded = ru->exclusions;
     }

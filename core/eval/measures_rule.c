@@ -25,20 +25,25 @@ static bool within(day_t x, day_t d, double n)
 static bool pred_holds(const struct pred *p, const struct patient_ctx *c)
 {
     switch (p->op) {
-    case P_MED_AT_LEAST: return c->f.med >= p->num;
+    case P_MED_AT_LEAST:
+        return c->f.med >= p->num;
     case P_BENZO_WITHIN:
         return med_timeline_overlap_days(c->tl, c->d - (day_t)p->num + 1, c->d) > 0;
     case P_NALOXONE_WITHIN:
         return within(rows_last_event_at(c->pr, EV_NALOXONE, c->d), c->d, p->num) ||
                within(rows_last_fill_at(c->pr, MED_CLASS_NALOXONE, c->d), c->d, p->num);
-    case P_EVENT_WITHIN: return within(rows_last_event_at(c->pr, p->event, c->d), c->d, p->num);
+    case P_EVENT_WITHIN:
+        return within(rows_last_event_at(c->pr, p->event, c->d), c->d, p->num);
     case P_ASSESSMENT_WITHIN: {
         const struct score *s = rows_score_at(c->pr, p->name, c->d);
         return s && within(s->date, c->d, p->num);
     }
-    case P_LABELED: return c->f.labeled == (p->num != 0);
-    case P_FILL_RULE: return c->f.fill_rule == (p->num != 0);
-    case P_OUD: return c->f.oud == (p->num != 0);
+    case P_LABELED:
+        return c->f.labeled == (p->num != 0);
+    case P_FILL_RULE:
+        return c->f.fill_rule == (p->num != 0);
+    case P_OUD:
+        return c->f.oud == (p->num != 0);
     case P_ANY:
         for (size_t i = 0; i < p->nalts; i++)
             if (rule_holds(&p->alts[i], c))
@@ -51,9 +56,12 @@ static bool pred_holds(const struct pred *p, const struct patient_ctx *c)
 bool in_population(int population, const struct facts_at *f)
 {
     switch (population) {
-    case 0: return f->ltot && !f->excluded;
-    case 1: return f->fill_rule && !f->excluded;
-    default: return true;
+    case 0:
+        return f->ltot && !f->excluded;
+    case 1:
+        return f->fill_rule && !f->excluded;
+    default:
+        return true;
     }
 }
 
