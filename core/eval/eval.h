@@ -66,7 +66,6 @@ struct eval_engine *eval_engine_new(struct store *s, struct med_db *db,
 void eval_engine_free(struct eval_engine *en);
 const struct rules *eval_engine_rules(const struct eval_engine *en);
 const struct med_standard *eval_engine_standard(const struct eval_engine *en);
-struct store *eval_engine_store(const struct eval_engine *en);
 
 /* Called once per patient of a pass, on the caller's thread. f is NULL in a rows-only pass. */
 typedef void (*eval_visit_fn)(void *ud, const struct patient_rows *pr, const struct facts *f);

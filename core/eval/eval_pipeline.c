@@ -59,11 +59,6 @@ const struct med_standard *eval_engine_standard(const struct eval_engine *en)
     return en->std;
 }
 
-struct store *eval_engine_store(const struct eval_engine *en)
-{
-    return en->s;
-}
-
 const struct med_timeline *eval_engine_timeline(struct eval_engine *en)
 {
     if (!en->visit_tl_ready && en->visit_pr) {

@@ -10,11 +10,6 @@
 #include "store.h"
 #include "util.h"
 
-struct store_cursor {
-    sqlite3_stmt *st;
-    bool done;
-};
-
 bool store_cursor_step(struct store_cursor *c)
 {
     if (!c->done && sqlite3_step(c->st) != SQLITE_ROW)
@@ -39,44 +34,6 @@ bool store_cursor_at(struct store_cursor *c, const char *id)
         store_cursor_step(c);
     }
     return false;
-}
-
-const char *store_col_text(struct store_cursor *c, int i)
-{
-    return (const char *)sqlite3_column_text(c->st, i);
-}
-
-double store_col_num(struct store_cursor *c, int i)
-{
-    return sqlite3_column_type(c->st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(c->st, i);
-}
-
-int store_col_int(struct store_cursor *c, int i)
-{
-    return sqlite3_column_int(c->st, i);
-}
-
-enum store_col store_col_type(struct store_cursor *c, int i)
-{
-    switch (sqlite3_column_type(c->st, i)) {
-    case SQLITE_INTEGER:
-        return STORE_COL_INT;
-    case SQLITE_FLOAT:
-        return STORE_COL_FLOAT;
-    case SQLITE_TEXT:
-        return STORE_COL_TEXT;
-    case SQLITE_BLOB:
-        return STORE_COL_BLOB;
-    default:
-        return STORE_COL_NULL;
-    }
-}
-
-const void *store_col_bytes(struct store_cursor *c, int i, size_t *n)
-{
-    const void *p = sqlite3_column_blob(c->st, i);
-    *n = p ? (size_t)sqlite3_column_bytes(c->st, i) : 0;
-    return p;
 }
 
 /* ------------------------------------------------------------------ the patients' rows */

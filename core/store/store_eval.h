@@ -9,22 +9,52 @@
 
 struct store;
 
-/* A statement standing on a row (or past the last one). Columns are read by index. */
-struct store_cursor;
-enum store_col { STORE_COL_NULL, STORE_COL_INT, STORE_COL_FLOAT, STORE_COL_TEXT, STORE_COL_BLOB };
+#include <math.h>
+#include <sqlite3.h>
+
+/* A statement standing on a row (or past the last one). Columns are read by index; the
+ * accessors are inline, as evaluation reads millions of columns in a pass. */
+struct store_cursor {
+    sqlite3_stmt *st;
+    bool done;
+};
+enum store_col {
+    STORE_COL_INT = SQLITE_INTEGER,
+    STORE_COL_FLOAT = SQLITE_FLOAT,
+    STORE_COL_TEXT = SQLITE_TEXT,
+    STORE_COL_BLOB = SQLITE_BLOB,
+    STORE_COL_NULL = SQLITE_NULL
+};
 /* Steps to the next row; false at the end (and from then on). */
 bool store_cursor_step(struct store_cursor *c);
 bool store_cursor_done(const struct store_cursor *c);
 /* Moves past rows whose first column (a patient id) sorts before id and tells whether the cursor
  * now stands on a row of id. */
 bool store_cursor_at(struct store_cursor *c, const char *id);
-const char *store_col_text(struct store_cursor *c, int i);
+static inline const char *store_col_text(struct store_cursor *c, int i)
+{
+    return (const char *)sqlite3_column_text(c->st, i);
+}
 /* NAN for NULL. */
-double store_col_num(struct store_cursor *c, int i);
-int store_col_int(struct store_cursor *c, int i);
-enum store_col store_col_type(struct store_cursor *c, int i);
+static inline double store_col_num(struct store_cursor *c, int i)
+{
+    return sqlite3_column_type(c->st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(c->st, i);
+}
+static inline int store_col_int(struct store_cursor *c, int i)
+{
+    return sqlite3_column_int(c->st, i);
+}
+static inline enum store_col store_col_type(struct store_cursor *c, int i)
+{
+    return (enum store_col)sqlite3_column_type(c->st, i);
+}
 /* The column's bytes as stored (text or blob), with their length. */
-const void *store_col_bytes(struct store_cursor *c, int i, size_t *n);
+static inline const void *store_col_bytes(struct store_cursor *c, int i, size_t *n)
+{
+    const void *p = sqlite3_column_blob(c->st, i);
+    *n = p ? (size_t)sqlite3_column_bytes(c->st, i) : 0;
+    return p;
+}
 
 /* The rows of a population, each table read once in patient order. */
 enum store_rows_table {
