@@ -281,7 +281,7 @@ day_t rows_last_fill_at(const struct patient_rows *pr, int cls, day_t d)
     return best;
 }
 
-/* Diagnoses at d by the same rules as rows_add_diagnosis() in eval.c applies while reading. */
+/* Diagnoses at d by the same rules as rows_add_diagnosis() (eval_rows.c) applies while reading. */
 static void diagnoses_at(const struct rules *ru, const struct patient_rows *pr, day_t d,
                          struct facts_at *f)
 {
