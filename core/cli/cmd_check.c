@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "eval.h"
+#include "checks.h"
+#include "eval_config.h"
 #include "host.h"
 #include "med.h"
 #include "json.h"
@@ -78,7 +79,9 @@ static void print_text(const struct eval_result *r, bool stored)
             last_patient = NULL;
             first = false;
         }
-        const char *who = g->patient ? g->patient : g->level == LEVEL_SITE ? "(site)" : "(clinician)";
+        const char *who = g->patient               ? g->patient
+                          : g->level == LEVEL_SITE ? "(site)"
+                                                   : "(clinician)";
         bool same = g->patient && last_patient && strcmp(last_patient, g->patient) == 0;
         printf("  %-10s %-28s %-8s %-10s %s\n", same ? "" : who, g->check, g->severity,
                g->due == DATE_NONE ? "" : date_format(g->due, due), g->detail);
@@ -109,27 +112,112 @@ static void print_json(const struct eval_result *r, struct eval *e, bool stored)
         cJSON_AddItemToObject(o, "clinician", json_str_or_null(g->clinician));
         cJSON_AddItemToObject(o, "site", json_str_or_null(g->site));
         cJSON_AddStringToObject(o, "severity", g->severity);
-        cJSON_AddItemToObject(o, "due", json_str_or_null(g->due == DATE_NONE ? NULL : date_format(g->due, d)));
+        cJSON_AddItemToObject(
+            o, "due", json_str_or_null(g->due == DATE_NONE ? NULL : date_format(g->due, d)));
         cJSON_AddStringToObject(o, "detail", g->detail);
         cJSON_AddStringToObject(o, "plugin", g->plugin);
-        cJSON_AddStringToObject(o, "level", g->level == LEVEL_PATIENT     ? "patient"
-                                            : g->level == LEVEL_CLINICIAN ? "clinician"
-                                                                          : "site");
+        cJSON_AddStringToObject(o, "level",
+                                g->level == LEVEL_PATIENT     ? "patient"
+                                : g->level == LEVEL_CLINICIAN ? "clinician"
+                                                              : "site");
         cJSON_AddItemToArray(gaps, o);
     }
     json_print(root);
 }
 
-/* The as-of date: given, or today in the site's zone. */
 int site_as_of(struct host *h, const char *cmd, const char *given, day_t *out)
 {
-    if (given) {
-        if (date_parse(given, strlen(given), out) != 0)
-            return cli_usage_error(cmd, "--as-of '%s' is not a date (YYYY-MM-DD)", given);
-        return 0;
-    }
-    *out = date_today(host_config_string(h, "timezone"));
+    char err[256];
+    if (host_as_of(h, given, out, err, sizeof err) != 0)
+        return cli_usage_error(cmd, "%s", err);
     return 0;
+}
+
+static void explain_facts(FILE *out, const struct rules *ru, const struct patient_rows *pr,
+                          const struct facts *f, day_t as_of)
+{
+    char d[16];
+    fprintf(out, "Patient %s (site %s, clinician %s) as of %s\n\n", pr->id, pr->site,
+            pr->has_clinician ? pr->clinician : "none", date_format(as_of, d));
+    fprintf(out, "Facts\n");
+    fprintf(out, "  LtOT (%s rule): %s — %s\n", ltot_rule_names[ru->ltot_rule],
+            f->ltot ? "yes" : "no", f->ltot_reason);
+    fprintf(out, "  label diagnosis: %s\n", pr->labeled ? pr->label_code : "none");
+    fprintf(out, "  excluded: %s\n", f->excluded ? pr->exclusion : "no");
+    fprintf(out, "  current MED: %.1f%s%s\n", f->med, f->med_unknown ? " (incomplete: " : "",
+            f->med_unknown ? f->med_unknown_detail : "");
+    if (f->med_unknown)
+        fprintf(out, "    )\n");
+    fprintf(out, "  MED over the last 90 days: max %.1f, average %.1f; days covered %d\n",
+            f->med_max90, f->med_avg90, f->covered90);
+    fprintf(out, "  benzodiazepine overlap days (last %d): %d\n", ru->high_benzo_days,
+            f->benzo_overlap);
+    fprintf(out, "  risk tier: %s", risk_names[f->risk]);
+    for (int i = 0; i < f->nreasons; i++)
+        fprintf(out, "%s%s", i ? "; " : " (", f->reasons[i]);
+    fprintf(out, "%s; review every %d days\n", f->nreasons ? ")" : "", ru->interval[f->risk]);
+    fprintf(out, "  last events:");
+    int shown = 0;
+    for (int i = 0; i < EV_N; i++)
+        if (pr->last_event[i] != DATE_NONE)
+            fprintf(out, "%s %s %s", shown++ ? "," : "", event_names[i],
+                    date_format(pr->last_event[i], d));
+    fprintf(out, "%s\n", shown ? "" : " none");
+    fprintf(out, "  last visit: %s",
+            pr->last_visit == DATE_NONE ? "none" : date_format(pr->last_visit, d));
+    fprintf(out, "; next scheduled: %s\n",
+            pr->next_visit == DATE_NONE ? "none" : date_format(pr->next_visit, d));
+    fprintf(out, "  latest assessments:");
+    shown = 0;
+    for (size_t i = 0; i < pr->nscores; i++) {
+        const struct score *s = &pr->scores[i];
+        if (rows_latest_score(pr, s->instrument) != s)
+            continue;
+        if (s->has_score)
+            fprintf(out, "%s %s %g on %s", shown++ ? "," : "", s->instrument, s->score,
+                    date_format(s->date, d));
+        else
+            fprintf(out, "%s %s on %s", shown++ ? "," : "", s->instrument, date_format(s->date, d));
+    }
+    fprintf(out, "%s\n", shown ? "" : " none");
+    fprintf(out, "  fills: naloxone %s",
+            pr->last_fill_naloxone == DATE_NONE ? "none" : date_format(pr->last_fill_naloxone, d));
+    fprintf(out, ", MOUD %s",
+            pr->last_fill_moud == DATE_NONE ? "none" : date_format(pr->last_fill_moud, d));
+    fprintf(out, ", OUD diagnosis %s\n", pr->oud ? date_format(pr->oud_date, d) : "none");
+    fprintf(out, "\nChecks\n");
+}
+
+static void explain_check(FILE *out, const struct check_outcome *c, const struct facts *f)
+{
+    const struct check_outcome *o = c;
+    bool ran = c->ran;
+    char d[16];
+    fprintf(out, "  %-28s ", c->id);
+    if (!c->enabled)
+        fprintf(out, "disabled in the site config\n");
+    else if (!ran && f->excluded && c->applies != APPLIES_ALL)
+        fprintf(out, "not applicable: excluded\n");
+    else if (!ran)
+        fprintf(out, "not applicable: %s\n",
+                c->applies == APPLIES_FILL_RULE ? "does not meet the fill rule" : "not on LtOT");
+    else if (o->error)
+        fprintf(out, "ERROR %s\n", o->detail);
+    else if (o->gap)
+        fprintf(out, "GAP (%s%s%s) %s\n", o->severity, o->due != DATE_NONE ? ", due " : "",
+                o->due != DATE_NONE ? date_format(o->due, d) : "", o->detail);
+    else
+        fprintf(out, "no gap\n");
+    if (c->description)
+        fprintf(out, "  %-28s rule: %s\n", "", c->description);
+}
+
+/* The text --explain prints: the patient's facts, then every check's rule and outcome. */
+static void print_explain(FILE *out, const struct check_explain *x)
+{
+    explain_facts(out, x->rules, &x->pr, &x->f, x->as_of);
+    for (size_t i = 0; i < x->nchecks; i++)
+        explain_check(out, &x->checks[i], &x->f);
 }
 
 int cmd_check(struct cli *cli, int argc, char **argv)
@@ -178,16 +266,22 @@ int cmd_check(struct cli *cli, int argc, char **argv)
                             .patient = o.explain ? o.explain : o.patient,
                             .check = o.check};
     struct eval_result r;
+    struct check_explain x;
     bool store_it = !o.site && !o.clinician && !o.patient && !o.check && !o.explain;
     if ((store_it ? eval_run_stored(e, as_of, &f, &r)
-                  : eval_run(e, as_of, &f, &r, o.explain ? stdout : NULL)) != 0) {
+                  : eval_run(e, as_of, &f, &r, o.explain ? &x : NULL)) != 0) {
         eval_result_free(&r);
+        if (o.explain)
+            check_explain_free(&x);
         status = EXIT_FAIL;
         goto done;
     }
     if (o.explain) {
+        if (x.found)
+            print_explain(stdout, &x);
         if (r.patients == 0)
             status = cli_fail("no patient '%s' in this site", o.explain);
+        check_explain_free(&x);
         eval_result_free(&r);
         goto done;
     }

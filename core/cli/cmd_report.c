@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "commands.h"
-#include "eval.h"
 #include "host.h"
 #include "json.h"
 #include "report.h"

@@ -3,6 +3,9 @@
 #define SIXBB_COMMANDS_H
 
 #include "cli.h"
+#include "date.h"
+
+struct host;
 
 int cmd_version(struct cli *cli, int argc, char **argv);
 int cmd_init(struct cli *cli, int argc, char **argv);
@@ -15,6 +18,9 @@ int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_jobs(struct cli *cli, int argc, char **argv);
 int cmd_jobs_next(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
+/* The as-of date for command cmd: given (YYYY-MM-DD, else a usage error naming cmd), or today
+ * in the site's time zone. 0, or the exit code after printing why (cli/cmd_check.c). */
+int site_as_of(struct host *h, const char *cmd, const char *given, day_t *out);
 int cmd_milestones(struct cli *cli, int argc, char **argv);
 int cmd_synth(struct cli *cli, int argc, char **argv);
 int cmd_med(struct cli *cli, int argc, char **argv);

@@ -1,17 +1,16 @@
 /* One patient's facts as of D: LtOT status under the site's rule, exclusion, the dose timeline
  * (current, maximum and average MED, coverage, benzodiazepine overlap), risk tier with its
  * reasons. Everything here follows docs/facts.md and the default rules in CARE-GAPS. */
-#include <lauxlib.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "eval_internal.h"
+#include "eval_facts.h"
 
-const char *const event_names[EV_N] = {"pdmp_check", "udt",        "agreement",    "naloxone",
+const char *const event_names[EV_N] = {"pdmp_check", "udt",         "agreement",    "naloxone",
                                        "education",  "referral_bh", "referral_oud", "moud",
-                                       "care_plan",  "taper_plan", "overdose",     "early_refill"};
+                                       "care_plan",  "taper_plan",  "overdose",     "early_refill"};
 
 int event_type_index(const char *name)
 {
@@ -123,8 +122,8 @@ static void coverage_rule(const struct rules *ru, struct med_timeline *tl, day_t
         f->ltot = all;
         snprintf(f->ltot_reason, sizeof f->ltot_reason,
                  "days covered in the %d windows of %d days to %s: %s (needs %d in each)",
-                 ru->cdc_windows, ru->cdc_window_days, date_format(as_of, a),
-                 b.data ? b.data : "", ru->cdc_min_days);
+                 ru->cdc_windows, ru->cdc_window_days, date_format(as_of, a), b.data ? b.data : "",
+                 ru->cdc_min_days);
         buf_free(&b);
         return;
     }
@@ -132,8 +131,9 @@ static void coverage_rule(const struct rules *ru, struct med_timeline *tl, day_t
     int need = ru->ltot_rule == 2 ? ru->bree_min : ru->kpwa_min;
     int c = med_timeline_days_covered(tl, as_of - window + 1, as_of);
     f->ltot = c >= need;
-    snprintf(f->ltot_reason, sizeof f->ltot_reason, "%d days covered in the %d days to %s (needs %d)",
-             c, window, date_format(as_of, a), need);
+    snprintf(f->ltot_reason, sizeof f->ltot_reason,
+             "%d days covered in the %d days to %s (needs %d)", c, window, date_format(as_of, a),
+             need);
 }
 
 static void add_reason(struct facts *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -155,8 +155,8 @@ static void risk_tier(const struct rules *ru, const struct patient_rows *pr, day
     const struct score *phq9 = rows_latest_score(pr, "phq9");
     if (f->med >= ru->high_med)
         add_reason(f, "current MED %.1f >= %.0f", f->med, ru->high_med);
-    if (f->overlap30 > 0 && ru->high_benzo_days > 0)
-        add_reason(f, "benzodiazepine overlap on %d days in the last %d", f->overlap30,
+    if (f->benzo_overlap > 0 && ru->high_benzo_days > 0)
+        add_reason(f, "benzodiazepine overlap on %d days in the last %d", f->benzo_overlap,
                    ru->high_benzo_days);
     if (pr->oud)
         add_reason(f, "active opioid use disorder diagnosis");
@@ -188,8 +188,8 @@ static void unknown_detail(const struct med_timeline *tl, const struct patient_r
         if (w[i].start > as_of || w[i].end < as_of)
             continue;
         const struct med_fill *x = &pr->fills[w[i].fill];
-        bool unknown = x->cls == MED_CLASS_UNRESOLVED ||
-                       (is_analgesic(x) && x->status == MED_ERROR);
+        bool unknown =
+            x->cls == MED_CLASS_UNRESOLVED || (is_analgesic(x) && x->status == MED_ERROR);
         if (!unknown)
             continue;
         size_t why = pr->why_at[w[i].fill];
@@ -201,8 +201,8 @@ static void unknown_detail(const struct med_timeline *tl, const struct patient_r
     buf_free(&b);
 }
 
-void facts_compute(const struct rules *ru, const struct med_standard *std,
-                   struct med_timeline *tl, struct patient_rows *pr, day_t as_of, struct facts *f)
+void facts_compute(const struct rules *ru, const struct med_standard *std, struct med_timeline *tl,
+                   struct patient_rows *pr, day_t as_of, struct facts *f)
 {
     memset(f, 0, sizeof *f);
     med_timeline_build(tl, std, pr->fills, pr->nfills);
@@ -224,7 +224,7 @@ void facts_compute(const struct rules *ru, const struct med_standard *std,
     f->med_max90 = med_timeline_max(tl, as_of - 89, as_of);
     f->med_avg90 = med_timeline_avg(tl, as_of - 89, as_of);
     f->covered90 = med_timeline_days_covered(tl, as_of - 89, as_of);
-    f->overlap30 = med_timeline_overlap_days(tl, as_of - ru->high_benzo_days + 1, as_of);
+    f->benzo_overlap = med_timeline_overlap_days(tl, as_of - ru->high_benzo_days + 1, as_of);
     f->overdose_ever = pr->last_event[EV_OVERDOSE] != DATE_NONE;
 
     seed_fill_rule(ru, pr, as_of, f);
@@ -281,7 +281,7 @@ day_t rows_last_fill_at(const struct patient_rows *pr, int cls, day_t d)
     return best;
 }
 
-/* Diagnoses at d by the same rules as rows_add_diagnosis() in eval.c applies while reading. */
+/* Diagnoses at d by the same rules as rows_add_diagnosis() (eval_rows.c) applies while reading. */
 static void diagnoses_at(const struct rules *ru, const struct patient_rows *pr, day_t d,
                          struct facts_at *f)
 {
@@ -294,8 +294,7 @@ static void diagnoses_at(const struct rules *ru, const struct patient_rows *pr, 
             f->labeled = true;
         if (active && (x->flags & DX_OUD))
             f->oud = true;
-        if (((x->flags & DX_CANCER) && x->date > d - ru->cancer_days) ||
-            (x->flags & DX_SICKLE) ||
+        if (((x->flags & DX_CANCER) && x->date > d - ru->cancer_days) || (x->flags & DX_SICKLE) ||
             ((x->flags & DX_PALLIATIVE) && x->date > d - ru->palliative_days))
             f->excluded = ru->exclusions;
     }
@@ -311,108 +310,4 @@ void facts_at(const struct rules *ru, const struct med_timeline *tl, const struc
     f->fill_rule = seed_met(ru, n, first, last);
     f->ltot = ru->ltot_rule == 0 ? f->fill_rule || f->labeled : coverage_met(ru, tl, d);
     f->med = med_timeline_med_at(tl, d);
-}
-
-/* ------------------------------------------------------------------ the Lua facts table */
-
-static void set_date(lua_State *L, const char *key, day_t d)
-{
-    if (d == DATE_NONE)
-        return;
-    char buf[16];
-    lua_pushstring(L, date_format(d, buf));
-    lua_setfield(L, -2, key);
-}
-
-static void set_str(lua_State *L, const char *key, const char *s)
-{
-    if (!s || !*s)
-        return;
-    lua_pushstring(L, s);
-    lua_setfield(L, -2, key);
-}
-
-static void set_bool(lua_State *L, const char *key, bool v)
-{
-    lua_pushboolean(L, v);
-    lua_setfield(L, -2, key);
-}
-
-static void set_num(lua_State *L, const char *key, double v)
-{
-    lua_pushnumber(L, v);
-    lua_setfield(L, -2, key);
-}
-
-static void set_int(lua_State *L, const char *key, long v)
-{
-    lua_pushinteger(L, v);
-    lua_setfield(L, -2, key);
-}
-
-void facts_push(lua_State *L, const struct rules *ru, const struct patient_rows *pr,
-                const struct facts *f, day_t as_of)
-{
-    lua_createtable(L, 0, 40);
-    set_str(L, "id", pr->id);
-    set_str(L, "site", pr->site);
-    if (pr->has_clinician)
-        set_str(L, "clinician", pr->clinician);
-    set_date(L, "as_of", as_of);
-    set_int(L, "age", f->age);
-    set_str(L, "sex", pr->sex);
-    set_bool(L, "ltot", f->ltot);
-    set_str(L, "ltot_rule", ltot_rule_names[ru->ltot_rule]);
-    set_str(L, "ltot_reason", f->ltot_reason);
-    set_bool(L, "meets_fill_rule", f->fill_rule);
-    set_bool(L, "labeled", pr->labeled);
-    set_str(L, "label_code", pr->label_code);
-    set_bool(L, "excluded", f->excluded);
-    set_str(L, "exclusion", f->excluded ? pr->exclusion : NULL);
-    set_num(L, "med", f->med);
-    set_bool(L, "med_unknown", f->med_unknown);
-    set_str(L, "med_unknown_detail", f->med_unknown_detail);
-    set_num(L, "med_max_90", f->med_max90);
-    set_num(L, "med_avg_90", f->med_avg90);
-    set_int(L, "days_covered_90", f->covered90);
-    set_int(L, "benzo_overlap_days_30", f->overlap30);
-    set_bool(L, "oud", pr->oud);
-    set_date(L, "oud_date", pr->oud ? pr->oud_date : DATE_NONE);
-    set_bool(L, "overdose_ever", f->overdose_ever);
-    set_str(L, "risk", risk_names[f->risk]);
-    set_int(L, "review_interval", ru->interval[f->risk]);
-    set_date(L, "next_visit", pr->next_visit);
-
-    lua_createtable(L, 0, EV_N + 1);
-    for (int i = 0; i < EV_N; i++)
-        set_date(L, event_names[i], pr->last_event[i]);
-    set_date(L, "visit", pr->last_visit);
-    lua_setfield(L, -2, "last");
-
-    lua_createtable(L, 0, 4);
-    set_date(L, "naloxone", pr->last_fill_naloxone);
-    set_date(L, "moud", pr->last_fill_moud);
-    set_date(L, "opioid", pr->last_fill_opioid);
-    set_date(L, "benzo", pr->last_fill_benzo);
-    lua_setfield(L, -2, "fills");
-
-    lua_createtable(L, 0, 8);
-    for (size_t i = 0; i < pr->nscores; i++) {
-        const struct score *s = &pr->scores[i];
-        if (rows_latest_score(pr, s->instrument) != s)
-            continue;
-        lua_createtable(L, 0, 2);
-        if (s->has_score)
-            set_num(L, "score", s->score);
-        set_date(L, "date", s->date);
-        lua_setfield(L, -2, s->instrument);
-    }
-    lua_setfield(L, -2, "scores");
-
-    lua_createtable(L, f->nreasons, 0);
-    for (int i = 0; i < f->nreasons; i++) {
-        lua_pushstring(L, f->reasons[i]);
-        lua_rawseti(L, -2, i + 1);
-    }
-    lua_setfield(L, -2, "risk_reasons");
 }

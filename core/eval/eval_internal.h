@@ -1,163 +1,86 @@
-/* Internals shared by the evaluation files (eval.c, eval_facts.c, eval_rules.c). */
+/* Internals shared by the engine's files: the engine itself, its caches, and the reader that
+ * gathers each patient's rows. */
 #ifndef SIXBB_EVAL_INTERNAL_H
 #define SIXBB_EVAL_INTERNAL_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
-#include <lua.h>
-
-#include "date.h"
 #include "eval.h"
-#include "host.h"
-#include "med.h"
-#include "util.h"
+#include "med_internal.h"
+#include "store_eval.h"
 
-enum risk { RISK_HIGH, RISK_MODERATE, RISK_LOW };
-extern const char *const risk_names[3];
-extern const char *const ltot_rule_names[4];
-
-enum ev_type {
-    EV_PDMP,
-    EV_UDT,
-    EV_AGREEMENT,
-    EV_NALOXONE,
-    EV_EDUCATION,
-    EV_REF_BH,
-    EV_REF_OUD,
-    EV_MOUD,
-    EV_CARE_PLAN,
-    EV_TAPER_PLAN,
-    EV_OVERDOSE,
-    EV_EARLY_REFILL,
-    EV_N
+/* Entries found by the raw bytes of some columns of a row. Keys are kept whole, so two rows
+ * share an entry only when those columns are the same byte for byte (a hash collision just
+ * goes uncached). Callers keep their entries in an array indexed like the keys. */
+struct row_cache {
+    struct med_hash index; /* hash of the key bytes -> entry */
+    struct buf keys;       /* every entry's key bytes, one after another */
+    size_t *key_at;        /* per entry: where its key starts in keys; it ends at the next */
+    size_t n, cap, max;    /* max: entries kept at most (memory stays bounded) */
+    struct buf probe;      /* the key being looked up */
 };
-extern const char *const event_names[EV_N];
-int event_type_index(const char *name);
+void row_cache_free(struct row_cache *c);
 
-struct code_range {
-    char lo[16], hi[16];
+struct cached_product {
+    struct med_product p;
+    enum med_resolution res;
+    char why[MED_ERROR_MAX];
 };
-struct code_set {
-    struct code_range *r;
+
+/* A prescription as written (the raw bytes of its MED columns) and what the standard makes of
+ * it: refills repeat their prescription, so most fills are answered from here. */
+struct cached_fill {
+    size_t why_at;     /* in fill_why, or (size_t)-1 */
+    struct med_fill f; /* without date and supply */
+};
+
+/* Counts per clinician and site of LtOT, non-excluded patients, for the next levels. */
+struct tallies {
+    struct med_strmap index;
+    int *counts;
     size_t n;
 };
-void code_normalize(const char *in, char *out, size_t n);
-bool code_in_set(const struct code_set *set, const char *normalized);
 
-struct rules {
-    int ltot_rule; /* index into ltot_rule_names */
-    struct code_set label, oud, cancer, sickle, palliative;
-    int seed_window, seed_min_fills, seed_min_span;
-    int cdc_windows, cdc_window_days, cdc_min_days;
-    int bree_window, bree_min, kpwa_window, kpwa_min;
-    bool exclusions;
-    int cancer_days, palliative_days;
-    double high_med, high_ort, mod_med, mod_ort, mod_phq9;
-    int high_benzo_days, high_overdose_days;
-    int interval[3];
-    int missing_supply_days;
-};
-int rules_read(struct host *h, struct rules *r);
-void rules_free(struct rules *r);
-
-/* The rows of one patient, gathered in one pass. Strings live in `arena`. */
-#define ID_MAX 64
-struct score {
-    char instrument[24];
-    day_t date;
-    double score;
-    bool has_score;
-};
-/* Dated rows kept for evaluation at several dates (measures back-filled month by month): the
- * "last before as-of" fields below answer only for the date the rows were read at. */
-struct dated_event {
-    int type; /* enum ev_type */
-    day_t date;
-};
-#define DX_LABEL 1u
-#define DX_OUD 2u
-#define DX_CANCER 4u
-#define DX_SICKLE 8u
-#define DX_PALLIATIVE 16u
-struct dated_dx {
-    unsigned flags; /* DX_*: the code classified once against the rules */
-    day_t date, end;
-};
-struct patient_rows {
-    char id[ID_MAX], site[ID_MAX], clinician[ID_MAX];
-    bool has_clinician;
-    day_t birth;
-    char sex[16];
-    struct med_fill *fills;
-    size_t *rx_at;  /* offset of each fill's rx_id in arena */
-    size_t *why_at; /* offset of its error text, or (size_t)-1 */
-    size_t *prescriber_at, *pharmacy_at; /* offsets of the fill's clinician and pharmacy ids */
-    size_t nfills, capfills;
-    struct buf arena;
-    day_t last_event[EV_N];
-    struct dated_event *events;
-    size_t nevents, capevents;
-    struct dated_dx *dxs;
-    size_t ndxs, capdxs;
-    day_t last_fill_naloxone, last_fill_moud, last_fill_opioid, last_fill_benzo;
-    struct score *scores;
-    size_t nscores, capscores;
-    day_t last_visit, next_visit;
-    /* diagnoses, already reduced against the rules */
-    bool labeled;
-    char label_code[16];
-    bool oud;
-    day_t oud_date;
-    char exclusion[160];
+struct eval_engine {
+    struct store *s;
+    struct med_db *db;
+    const struct med_standard *std;
+    struct rules rules;
+    struct row_cache product_cache; /* product columns -> products[] */
+    struct cached_product *products;
+    struct row_cache fill_cache; /* MED columns -> fills[] */
+    struct cached_fill *fills;
+    struct buf fill_why;     /* the cached fills' error texts */
+    struct med_timeline *tl; /* the reader's, for computing facts */
+    /* The visited patient's timeline, built on the visitor's thread when it asks for it: with
+     * the reader on a thread of its own, `tl` already holds a later patient. */
+    struct med_timeline *visit_tl;
+    const struct patient_rows *visit_pr;
+    bool visit_tl_ready;
+    struct tallies by_clin, by_site; /* of the last pass */
 };
 
-struct facts {
-    bool ltot, fill_rule, excluded, med_unknown, overdose_ever;
-    char ltot_reason[200];
-    char med_unknown_detail[400];
-    double med, med_max90, med_avg90;
-    int covered90, overlap30;
-    int active_fills, active_computable; /* opioid fills active at D; those with a MED */
-    int risk;
-    char reasons[6][80];
-    int nreasons;
-    int age;
+/* The fill at the cursor's row from the cache, computing and remembering it on a miss. Returns
+ * its error text or NULL. */
+const char *fill_lookup(struct eval_engine *en, struct store_cursor *c, struct med_fill *out,
+                        char *why, size_t whylen);
+
+/* Reads patients one by one, with their rows, and computes their facts. It has its own
+ * read-only connection, so it can run on a thread of its own while the visitor runs on the
+ * caller's. */
+struct reader {
+    struct eval_engine *en;
+    struct store_rows *rows;
+    day_t as_of;
+    bool rows_only;
+    /* A list of patients (sorted, without repeats), read one by one with the one-patient
+     * queries; NULL for the whole population. */
+    const char **ids;
+    size_t nids, at;
+    bool bound;
 };
-
-/* The few facts measures need at one date, for evaluating a patient at many dates from rows
- * read once: the timeline must already be built from the patient's fills (med.h: a timeline
- * built from later fills answers earlier dates the same). */
-struct facts_at {
-    bool ltot, fill_rule, labeled, excluded, oud;
-    double med;
-};
-void facts_at(const struct rules *ru, const struct med_timeline *tl, const struct patient_rows *pr,
-              day_t d, struct facts_at *f);
-/* Latest dated event of a type on or before d, DATE_NONE when none. */
-day_t rows_last_event_at(const struct patient_rows *pr, int type, day_t d);
-/* Latest assessment of an instrument dated on or before d, NULL when none. */
-const struct score *rows_score_at(const struct patient_rows *pr, const char *instrument, day_t d);
-/* Latest fill of a class (enum med_class) dated on or before d, DATE_NONE when none. */
-day_t rows_last_fill_at(const struct patient_rows *pr, int cls, day_t d);
-/* The evaluation's rules (parameters already merged with the site's config). */
-const struct rules *eval_rules(struct eval *e);
-
-/* Calls fn for every patient matching the filter with its rows read up to `latest`, fills back
- * to three years before `earliest` (facts are not computed: the visitor evaluates the dates it
- * wants with facts_at()). Rows are read on a second thread while fn runs on this one, which may
- * call Lua. Returns 0, or -1 after printing why. */
-typedef void (*eval_rows_fn)(struct eval *e, const struct patient_rows *pr, void *ud);
-int eval_each_rows(struct eval *e, day_t earliest, day_t latest, const struct eval_filter *f,
-                   eval_rows_fn fn, void *ud);
-
-/* Computes the facts of one patient from its rows with a (reused) timeline. */
-void facts_compute(const struct rules *ru, const struct med_standard *std,
-                   struct med_timeline *tl, struct patient_rows *pr, day_t as_of,
-                   struct facts *f);
-/* Pushes the Lua table `p` for checks (docs/facts.md). */
-void facts_push(lua_State *L, const struct rules *ru, const struct patient_rows *pr,
-                const struct facts *f, day_t as_of);
-const struct score *rows_latest_score(const struct patient_rows *pr, const char *instrument);
+int reader_open(struct reader *rd, struct eval_engine *en, const struct eval_pass *p, char *err,
+                size_t errlen);
+void reader_close(struct reader *rd);
+/* The next patient of the population or of the list, with their facts unless rows_only. */
+bool reader_next_any(struct reader *rd, struct patient_rows *pr, struct facts *f);
 
 #endif

@@ -12,16 +12,18 @@
 #include <stdint.h>
 
 #include "date.h"
+#include "measures_internal.h"
 
-struct eval;
+struct eval_engine;
+struct store;
 
 enum measure_kind { MK_RATE, MK_COUNT, MK_VALUE, MK_ANNUAL };
 
 struct measures_request {
-    day_t from, to;                /* the months from..to; the last period ends at `to` */
-    const char *site, *clinician;  /* narrow the population (NULL: all) */
-    bool all_lists;                /* patient lists for every period, not only the last */
-    bool store;                    /* keep monthly snapshots in measure_snapshots */
+    day_t from, to;               /* the months from..to; the last period ends at `to` */
+    const char *site, *clinician; /* narrow the population (NULL: all) */
+    bool all_lists;               /* patient lists for every period, not only the last */
+    bool store;                   /* keep monthly snapshots in measure_snapshots */
 };
 
 /* One measure as registered, with its compiled rule (opaque to callers). */
@@ -66,8 +68,35 @@ struct measures {
     void *impl;
 };
 
-/* Computes the measures. Returns NULL after printing why. */
-struct measures *measures_compute(struct eval *e, const struct measures_request *rq);
+/* One measure compiled: its numerator and denominator as rules, or computed by the caller's
+ * callback (site-defined Lua functions). */
+struct measure_def {
+    struct pred_list num, den;
+    bool num_custom, den_custom;
+    bool value_med; /* kind value: the mean current MED */
+    int standard;   /* annual: 0 HDO, 1 COB, 2 OMP */
+};
+void measure_defs_free(struct measure_def *defs, size_t n);
+
+/* The measures to compute: info[i] and defs[i] describe measure i; ap holds the parameters
+ * of the annual measures among them. */
+struct measure_set {
+    struct measure_info *info; /* taken over by the result */
+    struct measure_def *defs;  /* the caller's (measure_defs_free) */
+    size_t n;
+    struct annual_params ap;
+    bool any_annual;
+};
+/* A custom numerator or denominator of a measure for a patient at a period end. */
+typedef bool (*measure_custom_fn)(void *ud, size_t measure, bool numerator,
+                                  const struct patient_ctx *c);
+/* Computes the measures in one rows-only pass of the engine. NULL with the reason in err (the
+ * set's info freed either way, with the result or here). */
+struct measures *measures_tally(struct eval_engine *en, const struct measures_request *rq,
+                                const struct measure_set *set, measure_custom_fn custom, void *ud,
+                                char *err, size_t errlen);
+/* Replaces the stored monthly snapshots of the computed periods. 0, or -1 with err. */
+int measures_store(struct store *s, const struct measures *m, char *err, size_t errlen);
 void measures_free(struct measures *m);
 
 /* The default range: the 24 months ending with the month of as_of. */

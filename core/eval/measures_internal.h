@@ -3,10 +3,9 @@
 #ifndef SIXBB_MEASURES_INTERNAL_H
 #define SIXBB_MEASURES_INTERNAL_H
 
-#include <lua.h>
 #include <stdbool.h>
 
-#include "eval_internal.h"
+#include "eval_facts.h"
 
 enum pred_op {
     P_MED_AT_LEAST,
@@ -43,8 +42,6 @@ struct patient_ctx {
     struct facts_at f;
 };
 
-/* Compiles the rule table at t; names of params are looked up in the table at params. */
-int rule_compile(lua_State *L, int t, int params, struct pred_list *pl, char *err, size_t errlen);
 void rule_free(struct pred_list *pl);
 bool rule_holds(const struct pred_list *pl, const struct patient_ctx *c);
 bool in_population(int population, const struct facts_at *f);

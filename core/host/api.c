@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "date.h"
-#include "eval.h"
+#include "checks.h"
 #include "host.h"
 
 int api_plugin(lua_State *L);

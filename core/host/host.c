@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "eval.h"
+#include "eval_config.h"
 #include "med.h"
 #include "paths.h"
 #include "util.h"
@@ -716,7 +716,7 @@ void host_free(struct host *h)
 int host_med(struct host *h, struct med_db **db, struct med_standard **std, char *err,
              size_t errlen)
 {
-    if (!h->med_db && eval_open_med(h, &h->med_db, &h->med_std, err, errlen) != 0)
+    if (!h->med_db && host_open_med(h, &h->med_db, &h->med_std, err, errlen) != 0)
         return -1;
     *db = h->med_db;
     *std = h->med_std;

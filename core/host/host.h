@@ -148,4 +148,7 @@ void host_set_error(struct host *h, const char *fmt, ...) __attribute__((format(
 /* Logging to stderr with a level; callers pass ids, never patient names. */
 void host_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The check runner (eval_new, eval_run, ...) for the modules and commands that evaluate. */
+#include "checks.h"
+
 #endif

@@ -2,7 +2,7 @@
 
 #include <lauxlib.h>
 
-#include "eval.h"
+#include "checks.h"
 #include "host.h"
 
 static const char EVAL_KEY = 0;

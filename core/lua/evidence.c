@@ -4,26 +4,9 @@
 #include <lauxlib.h>
 #include <stdio.h>
 
-#include "eval.h"
+#include "checks.h"
 #include "host.h"
-#include "store.h"
-
-static const char *first_text(struct store *s, const char *sql, const char *arg, char *buf,
-                              size_t n)
-{
-    sqlite3_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return NULL; /* the table may not exist in this schema */
-    if (arg)
-        sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-    const char *out = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-        snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
-        out = buf;
-    }
-    sqlite3_reset(st);
-    return out;
-}
+#include "store_eval.h"
 
 static void set_int(lua_State *L, const char *k, int v)
 {
@@ -42,11 +25,8 @@ static void set_opt(lua_State *L, const char *k, const char *v)
 static void set_last_report(lua_State *L, struct store *s, const char *key, const char *report)
 {
     char buf[32];
-    set_opt(L, key,
-            first_text(s,
-                       "SELECT max(date(produced_at, 'unixepoch')) FROM report_runs "
-                       "WHERE report = ?1",
-                       report, buf, sizeof buf));
+    if (store_eval_last_report(s, report, buf, sizeof buf))
+        set_opt(L, key, buf);
 }
 
 int eval_push_evidence(struct eval *e, day_t as_of, const char *site_id)
@@ -70,19 +50,13 @@ int eval_push_evidence(struct eval *e, day_t as_of, const char *site_id)
     set_int(L, "current_fills", r.active_fills);
     set_int(L, "current_fills_computable", r.active_computable);
     eval_result_free(&r);
-    sqlite3_stmt *st = store_prepare(
-        h->store, "SELECT count(*), count(NULLIF(pdmp_registered, '')) FROM clinicians "
-                  "WHERE ?1 = '' OR site_id = ?1");
-    if (st) {
-        sqlite3_bind_text(st, 1, site_id, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            set_int(L, "prescribers", sqlite3_column_int(st, 0));
-            set_int(L, "prescribers_registered", sqlite3_column_int(st, 1));
-        }
-        sqlite3_reset(st);
+    int prescribers, registered;
+    if (store_eval_prescribers(h->store, site_id, &prescribers, &registered) == 0) {
+        set_int(L, "prescribers", prescribers);
+        set_int(L, "prescribers_registered", registered);
     }
-    set_opt(L, "last_evaluation",
-            first_text(h->store, "SELECT max(as_of) FROM evaluations", NULL, buf, sizeof buf));
+    if (store_eval_last_evaluation(h->store, buf, sizeof buf))
+        set_opt(L, "last_evaluation", buf);
     set_last_report(L, h->store, "last_dashboard", "dashboard");
     set_last_report(L, h->store, "last_huddle", "huddle");
     set_last_report(L, h->store, "last_measures", "measures");

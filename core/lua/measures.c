@@ -5,10 +5,12 @@
 #include <lauxlib.h>
 #include <string.h>
 
-#include "eval.h"
+#include "checks.h"
+#include "eval_config.h"
 #include "host.h"
-#include "measures.h"
+#include "measures_run.h"
 #include "store.h"
+#include "store_eval.h"
 #include "util.h"
 #include "shared_eval.h"
 
@@ -158,7 +160,10 @@ static int l_compute(lua_State *L)
     }
     luaL_checktype(L, 1, LUA_TTABLE);
     struct host *h = host_from_lua(L);
-    day_t today = date_today(host_config_string(h, "timezone"));
+    day_t today;
+    char err[128];
+    if (host_as_of(h, NULL, &today, err, sizeof err) != 0)
+        return luaL_error(L, "sixbb.measures: cannot tell today's date");
     day_t as_of = opt_date(L, "as_of", today);
     struct measures_request rq = {.to = opt_date(L, "to", as_of)};
     rq.from = opt_date(L, "from", measures_default_from(rq.to));
@@ -195,6 +200,26 @@ static int l_compute(lua_State *L)
     return 1;
 }
 
+struct aims_out {
+    lua_State *L;
+    int n;
+};
+
+static void push_aim(const struct store_aim *a, void *ud)
+{
+    struct aims_out *o = ud;
+    lua_State *L = o->L;
+    lua_createtable(L, 0, 7);
+    set_n(L, "id", (double)a->id);
+    set_s(L, "measure", a->measure);
+    set_s(L, "site", a->site && *a->site ? a->site : NULL);
+    set_n(L, "target", a->target);
+    set_s(L, "by", a->by);
+    set_s(L, "note", a->note);
+    set_s(L, "created", a->created);
+    lua_rawseti(L, -2, ++o->n);
+}
+
 /* aims{} → the stored aims: {id, measure, site (nil for the organisation), target, by, note,
  * created}, ordered by measure, site and date. */
 static int l_aims(lua_State *L)
@@ -202,25 +227,10 @@ static int l_aims(lua_State *L)
     struct host *h = host_from_lua(L);
     if (!h->store)
         return luaL_error(L, "sixbb.measures.aims needs a site (no site database is open)");
-    sqlite3_stmt *st = store_prepare(h->store, "SELECT aim_id, measure_id, site_id, target, "
-                                               "by_date, note, created FROM aims "
-                                               "ORDER BY measure_id, site_id, by_date, aim_id");
-    if (!st)
-        return luaL_error(L, "sixbb.measures.aims: %s", store_errmsg(h->store));
     lua_newtable(L);
-    for (int i = 1; sqlite3_step(st) == SQLITE_ROW; i++) {
-        lua_createtable(L, 0, 7);
-        set_n(L, "id", (double)sqlite3_column_int64(st, 0));
-        set_s(L, "measure", (const char *)sqlite3_column_text(st, 1));
-        const char *site = (const char *)sqlite3_column_text(st, 2);
-        set_s(L, "site", site && *site ? site : NULL);
-        set_n(L, "target", sqlite3_column_double(st, 3));
-        set_s(L, "by", (const char *)sqlite3_column_text(st, 4));
-        set_s(L, "note", (const char *)sqlite3_column_text(st, 5));
-        set_s(L, "created", (const char *)sqlite3_column_text(st, 6));
-        lua_rawseti(L, -2, i);
-    }
-    sqlite3_reset(st);
+    struct aims_out out = {L, 0};
+    if (store_eval_aims(h->store, push_aim, &out) != 0)
+        return luaL_error(L, "sixbb.measures.aims: %s", store_errmsg(h->store));
     return 1;
 }
 

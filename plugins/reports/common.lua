@@ -88,8 +88,8 @@ function M.monitoring(p, params)
     naloxone = nal_fill .. " (fill)"
   end
   local benzo = "no"
-  if (p.benzo_overlap_days_30 or 0) > 0 then
-    benzo = string.format("YES: %d overlap days in 30", p.benzo_overlap_days_30)
+  if (p.benzo_overlap_days or 0) > 0 then
+    benzo = string.format("YES: %d overlap days in 30", p.benzo_overlap_days)
   elseif p.fills.benzo and p.fills.benzo > sixbb.date.add(p.as_of, -params.benzo_recent_days) then
     benzo = "fill " .. p.fills.benzo
   end

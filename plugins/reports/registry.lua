@@ -37,7 +37,7 @@ local function row(p, label)
   return {
     patient = label(p.id), site = p.site, clinician = p.clinician or "(none)",
     med = p.med, med_max_90 = p.med_max_90, risk = p.risk, labeled = p.labeled,
-    benzo_days = p.benzo_overlap_days_30,
+    benzo_days = p.benzo_overlap_days,
     pdmp = p.last.pdmp_check, udt = p.last.udt, agreement = p.last.agreement,
     peg = peg and peg.date, peg_score = peg and peg.score,
     naloxone = latest(p.last.naloxone, p.fills.naloxone),

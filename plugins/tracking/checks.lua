@@ -59,7 +59,7 @@ checks[#checks + 1] = gaps.check {
   severity = "flag",
   params = { min_days = 1 },
   run = function(p, params)
-    local days = p.benzo_overlap_days_30 or 0
+    local days = p.benzo_overlap_days or 0
     if days >= params.min_days then
       local last = p.fills and p.fills.benzo
       return {

@@ -65,7 +65,7 @@ local function naloxone_risks(p, params)
   if med >= params.med then
     risks[#risks + 1] = "current MED " .. gaps.med(med) .. " ≥ " .. params.med
   end
-  local overlap = p.benzo_overlap_days_30 or 0
+  local overlap = p.benzo_overlap_days or 0
   if overlap >= params.benzo_min_days then
     risks[#risks + 1] = "benzodiazepine overlap " .. overlap .. " of last 30 days"
   end

@@ -10,7 +10,7 @@ local function patient(over)
     id = "P1", site = "S1", clinician = "C1", as_of = D, age = 54, sex = "female",
     ltot = true, ltot_rule = "seed", meets_fill_rule = true, labeled = true,
     label_code = "Z79.891", excluded = false, med = 60, med_unknown = false,
-    benzo_overlap_days_30 = 0, oud = false, overdose_ever = false,
+    benzo_overlap_days = 0, oud = false, overdose_ever = false,
     risk = "moderate", review_interval = 182,
     last = { pdmp_check = ago(30), udt = ago(60), agreement = ago(100), visit = ago(20) },
     fills = { opioid = ago(10) },
@@ -88,8 +88,8 @@ end)
 
 describe("benzo-overlap", function()
   it("flags one overlap day within 30 days, not zero", function()
-    assert.equal(nil, run("benzo-overlap", patient { benzo_overlap_days_30 = 0 }))
-    local p = patient { benzo_overlap_days_30 = 1 }
+    assert.equal(nil, run("benzo-overlap", patient { benzo_overlap_days = 0 }))
+    local p = patient { benzo_overlap_days = 1 }
     p.fills.benzo = ago(12)
     local gap = run("benzo-overlap", p)
     assert.equal("flag", gap.severity)
@@ -97,10 +97,10 @@ describe("benzo-overlap", function()
   end)
   it("treats missing overlap as none and follows a site minimum", function()
     local p = patient()
-    p.benzo_overlap_days_30 = nil
+    p.benzo_overlap_days = nil
     assert.equal(nil, run("benzo-overlap", p))
-    assert.equal(nil, run("benzo-overlap", patient { benzo_overlap_days_30 = 4 }, { min_days = 5 }))
-    assert.truthy(run("benzo-overlap", patient { benzo_overlap_days_30 = 5 }, { min_days = 5 }))
+    assert.equal(nil, run("benzo-overlap", patient { benzo_overlap_days = 4 }, { min_days = 5 }))
+    assert.truthy(run("benzo-overlap", patient { benzo_overlap_days = 5 }, { min_days = 5 }))
   end)
 end)
 

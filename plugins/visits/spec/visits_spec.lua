@@ -9,7 +9,7 @@ local function patient(over)
   local p = {
     id = "P1", site = "S1", clinician = "C1", as_of = D, age = 54, sex = "female",
     ltot = true, meets_fill_rule = true, labeled = true, excluded = false,
-    med = 40, med_unknown = false, benzo_overlap_days_30 = 0, oud = false, overdose_ever = false,
+    med = 40, med_unknown = false, benzo_overlap_days = 0, oud = false, overdose_ever = false,
     risk = "moderate", review_interval = 182,
     last = { udt = ago(60), visit = ago(20), education = ago(120), agreement = ago(100) },
     fills = { opioid = ago(10) },
@@ -165,7 +165,7 @@ describe("naloxone-due", function()
   end)
   it("applies to a benzodiazepine overlap alone", function()
     assert.equal("no naloxone on record (benzodiazepine overlap 2 of last 30 days)",
-      run("naloxone-due", patient { benzo_overlap_days_30 = 2 }).detail)
+      run("naloxone-due", patient { benzo_overlap_days = 2 }).detail)
   end)
   it("applies to an OUD diagnosis alone", function()
     assert.equal("no naloxone on record (OUD diagnosis)", run("naloxone-due", patient { oud = true }).detail)
@@ -207,7 +207,7 @@ describe("naloxone-due", function()
   it("follows site thresholds", function()
     assert.equal(nil, run("naloxone-due", patient { med = 60 }, { med = 90 }))
     assert.truthy(run("naloxone-due", patient { med = 40 }, { med = 40 }))
-    assert.equal(nil, run("naloxone-due", patient { benzo_overlap_days_30 = 2 }, { benzo_min_days = 3 }))
+    assert.equal(nil, run("naloxone-due", patient { benzo_overlap_days = 2 }, { benzo_min_days = 3 }))
     local p = patient { med = 60 }
     p.fills.naloxone = ago(400)
     assert.equal(D, run("naloxone-due", p, { days = 400 }).due)
