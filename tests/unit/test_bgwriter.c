@@ -48,7 +48,10 @@ static int consume(void *ud, void *batch, char *err, size_t errlen)
 static void release(void *ud, void *batch)
 {
     struct sink *s = ud;
-    s->released[s->nreleased++] = *(int *)batch;
+    /* Atomic: the producer reads the count while later batches are being released. */
+    int i = __atomic_load_n(&s->nreleased, __ATOMIC_SEQ_CST);
+    s->released[i] = *(int *)batch;
+    __atomic_store_n(&s->nreleased, i + 1, __ATOMIC_SEQ_CST);
 }
 
 static void test_order_and_depth(void **state)
