@@ -202,13 +202,18 @@ int importer_begin(struct importer *imp)
 
 /* ---------------------------------------------------------------- keys */
 
+struct key_sink {
+    struct importer *imp;
+    struct keyset *keys;
+};
+
 static void add_stored_key(void *ud, const char *const *parts, const size_t *lens, size_t n)
 {
-    struct importer *imp = ((void **)ud)[0];
-    struct kind_state *ks = ((void **)ud)[1];
+    struct key_sink *sink = ud;
+    struct importer *imp = sink->imp;
     size_t len = keyset_join(&imp->key, &imp->keycap, parts, lens, n);
     uint32_t *v;
-    keyset_add(&ks->keys, imp->key, len, &v);
+    keyset_add(sink->keys, imp->key, len, &v);
     *v |= STORED_BIT;
 }
 
@@ -221,8 +226,8 @@ static void load_keys(struct importer *imp, enum import_kind k)
     if (!imp->store)
         return;
     writer_wait(imp);
-    void *ud[2] = {imp, ks};
-    store_import_keys(imp->store, (enum store_import_table)k, add_stored_key, ud);
+    struct key_sink sink = {imp, &ks->keys};
+    store_import_keys(imp->store, (enum store_import_table)k, add_stored_key, &sink);
 }
 
 bool importer_has_key(struct importer *imp, enum import_kind k, const char *key, size_t len)
