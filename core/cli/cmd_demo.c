@@ -2,7 +2,6 @@
  * with it. Each step calls the same command a person would type, so the demo exercises the
  * real paths. */
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "commands.h"
 #include "host.h"
 #include "site.h"
+#include "store_import.h"
 #include "util.h"
 
 static const char demo_usage[] =
@@ -120,19 +120,10 @@ static int write_reports(struct cli *site, const char *dir)
 static char *pick_patient(const char *dir)
 {
     char *db = path_join(dir, "sixbb.db");
-    sqlite3 *h = NULL;
-    char *out = NULL;
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-        sqlite3_stmt *st = NULL;
-        sqlite3_prepare_v2(h,
-                           "SELECT patient_id FROM check_results WHERE patient_id IS NOT NULL "
-                           "ORDER BY check_id = 'high-dose' DESC, patient_id LIMIT 1",
-                           -1, &st, NULL);
-        if (st && sqlite3_step(st) == SQLITE_ROW)
-            out = xstrdup((const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(h);
+    char err[512];
+    struct store *s = store_open(db, STORE_READONLY, err, sizeof err);
+    char *out = s ? store_import_demo_patient(s) : NULL;
+    store_close(s);
     free(db);
     return out;
 }

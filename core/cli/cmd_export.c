@@ -9,6 +9,7 @@
 #include "import.h"
 #include "json.h"
 #include "site.h"
+#include "store_import.h"
 #include "util.h"
 
 static const char export_usage[] =
@@ -53,78 +54,85 @@ static void csv_text(struct buf *b, const char *s, size_t len)
     buf_puts(b, "\"");
 }
 
-static void csv_value(struct buf *b, sqlite3_stmt *st, int i)
+static void csv_value(struct buf *b, const struct store_val *v)
 {
     char num[40];
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_NULL:
+    switch (v->t) {
+    case SV_NULL:
         break;
-    case SQLITE_INTEGER:
-        buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, i));
+    case SV_INT:
+        buf_printf(b, "%lld", (long long)v->i);
         break;
-    case SQLITE_FLOAT:
-        format_real(sqlite3_column_double(st, i), num, sizeof num);
+    case SV_REAL:
+        format_real(v->d, num, sizeof num);
         buf_puts(b, num);
         break;
-    default:
-        csv_text(b, (const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+    case SV_TEXT:
+        csv_text(b, v->s, v->len);
     }
 }
 
-static cJSON *json_value(sqlite3_stmt *st, int i)
+static cJSON *json_value(const struct store_val *v)
 {
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_NULL:
+    switch (v->t) {
+    case SV_NULL:
         return cJSON_CreateNull();
-    case SQLITE_INTEGER:
-        return cJSON_CreateNumber((double)sqlite3_column_int64(st, i));
-    case SQLITE_FLOAT:
-        return cJSON_CreateNumber(sqlite3_column_double(st, i));
+    case SV_INT:
+        return cJSON_CreateNumber((double)v->i);
+    case SV_REAL:
+        return cJSON_CreateNumber(v->d);
     default:
-        return cJSON_CreateString((const char *)sqlite3_column_text(st, i));
+        return cJSON_CreateString(v->s);
     }
+}
+
+struct export_ctx {
+    const char *const *cols;
+    struct buf *out; /* CSV */
+    cJSON *arr;      /* or JSON */
+};
+
+static void export_row(void *ud, const struct store_val *v, size_t n)
+{
+    struct export_ctx *x = ud;
+    if (x->arr) {
+        cJSON *o = cJSON_CreateObject();
+        for (size_t i = 0; i < n; i++)
+            cJSON_AddItemToObject(o, x->cols[i], json_value(&v[i]));
+        cJSON_AddItemToArray(x->arr, o);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_puts(x->out, ",");
+        csv_value(x->out, &v[i]);
+    }
+    buf_puts(x->out, "\n");
 }
 
 static int export_kind(struct store *s, enum import_kind k, bool json, struct buf *out)
 {
     const char *const *cols;
     size_t ncols = import_kind_columns(k, &cols);
-    sqlite3_stmt *st = store_prepare(s, import_kind_export_sql(k));
-    if (!st)
-        return cli_fail("cannot read %s: %s", import_kind_name(k), store_errmsg(s));
-    cJSON *arr = json ? cJSON_CreateArray() : NULL;
+    struct export_ctx x = {cols, out, json ? cJSON_CreateArray() : NULL};
     for (size_t i = 0; !json && i < ncols; i++)
         buf_printf(out, "%s%s", i ? "," : "", cols[i]);
     if (!json)
         buf_puts(out, "\n");
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cJSON *o = json ? cJSON_CreateObject() : NULL;
-        for (size_t i = 0; i < ncols; i++) {
-            if (json)
-                cJSON_AddItemToObject(o, cols[i], json_value(st, (int)i));
-            else {
-                if (i)
-                    buf_puts(out, ",");
-                csv_value(out, st, (int)i);
-            }
-        }
-        if (json)
-            cJSON_AddItemToArray(arr, o);
-        else
-            buf_puts(out, "\n");
+    int rc = store_import_export(s, (enum store_import_table)k, export_row, &x);
+    if (rc == -1) {
+        cJSON_Delete(x.arr);
+        return cli_fail("cannot read %s: %s", import_kind_name(k), store_errmsg(s));
     }
-    sqlite3_reset(st);
     if (json) {
-        char *text = cJSON_Print(arr);
+        char *text = cJSON_Print(x.arr);
         buf_puts(out, text);
         buf_puts(out, "\n");
         cJSON_free(text);
-        cJSON_Delete(arr);
+        cJSON_Delete(x.arr);
     }
-    return rc == SQLITE_DONE
-               ? EXIT_OK
-               : cli_fail("reading %s failed: %s", import_kind_name(k), store_errmsg(s));
+    return rc == 0 ? EXIT_OK
+                   : cli_fail("reading %s failed: %s", import_kind_name(k), store_errmsg(s));
 }
 
 static int write_out(const char *file, const struct buf *b)

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "import.h"
+#include "import_host.h"
 #include "json.h"
 #include "site.h"
 #include "util.h"
@@ -117,9 +118,13 @@ static int run_import(struct site *s, const struct import_args *a, char **pos, i
     o.dry_run = a->dry_run;
     o.bulk = is_bulk(pos, npos);
     o.progress = cli_progress_enabled() && !a->json;
-    o.standard = host_config_string(s->host, "standard");
     o.config_dir = paths_data_dir("config");
-    o.host = s->host;
+    struct import_config cfg;
+    struct import_scorer scorer;
+    import_host_config(s->host, &cfg);
+    import_host_scorer(s->host, &scorer);
+    o.config = &cfg;
+    o.scorer = &scorer;
     struct importer *imp = importer_new(s->store, &o);
     int rc = importer_begin(imp) == 0 ? EXIT_OK : EXIT_FAIL;
     if (rc == EXIT_OK && npos == 1 && is_dir(pos[0]))
@@ -136,6 +141,7 @@ static int run_import(struct site *s, const struct import_args *a, char **pos, i
     else if (!importer_error_count(imp) && rc == EXIT_OK)
         import_print_summary(imp, a->dry_run);
     importer_free(imp);
+    import_config_free(&cfg);
     return rc;
 }
 

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "import.h"
+#include "import_host.h"
 #include "json.h"
 #include "site.h"
 #include "util.h"
@@ -95,10 +96,14 @@ static int record(struct site *s, enum import_kind k, const char *type, bool is_
     struct import_options o = {0};
     o.as_of = date_today(host_config_string(s->host, "timezone"));
     o.dry_run = dry_run;
-    o.standard = host_config_string(s->host, "standard");
     o.config_dir = paths_data_dir("config");
-    o.host = s->host;
     o.audit_action = "record";
+    struct import_config cfg;
+    struct import_scorer scorer;
+    import_host_config(s->host, &cfg);
+    import_host_scorer(s->host, &scorer);
+    o.config = &cfg;
+    o.scorer = &scorer;
     char today[11], *labels_buf[16];
     date_format(o.as_of, today);
     const char *cols[16], *vals[16], *labels[16];
@@ -134,6 +139,7 @@ static int record(struct site *s, enum import_kind k, const char *type, bool is_
     else if (json)
         json_print(import_summary_json(imp, dry_run));
     importer_free(imp);
+    import_config_free(&cfg);
     for (size_t i = 0; i < n; i++)
         free(labels_buf[i]);
     return rc;

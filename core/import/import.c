@@ -5,9 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
-#include <lauxlib.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bgwriter.h"
 #include "csvread.h"
-#include "host.h"
 #include "import_internal.h"
 #include "store.h"
 #include "util.h"
@@ -41,10 +39,6 @@ struct deferred {
     int colno;
 };
 
-/* New rows are inserted BATCH_ROWS at a time with one multi-row INSERT: SQLite's cost per
- * statement (cursors opened on the table and its indexes, then closed) is then paid once per
- * batch instead of once per row, which roughly halves the time of a large first import. */
-#define BATCH_ROWS 32
 /* Rows gathered before they are written: enough that handing them to the writer thread costs
  * little per row. */
 #define CHUNK_ROWS 2048
@@ -52,31 +46,22 @@ struct deferred {
 struct batch {
     enum import_kind k;
     size_t n;
-    struct val (*v)[MAX_VALS]; /* CHUNK_ROWS rows; text values point into text (by offset) */
-    bool *update;              /* per row: an update of a stored row rather than a new one */
+    struct store_val (*v)[MAX_VALS]; /* CHUNK_ROWS rows; text values point into text (by offset) */
+    bool *update;                    /* per row: an update of a stored row rather than a new one */
     struct buf text;
-};
-
-/* Full chunks of new rows are written by a thread of its own while this one reads and checks
- * the next rows. Everything else that touches the database first waits for the writer to be
- * idle (writer_wait), so the connection is never used by both threads at once. */
-struct writer {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool running, quit;
-    struct batch *todo; /* handed over, NULL when the writer is idle */
-    int rc;             /* 0, or -1 after a failure described in err */
-    char err[512];
-    long updated[KIND_COUNT], unchanged[KIND_COUNT]; /* from updates it ran, added up at the end */
 };
 
 struct importer {
     struct store *store;
+    /* Full chunks of new rows are written by a thread of its own while this one reads and
+     * checks the next rows, filling the other batch. Everything else that touches the database
+     * first waits for the writer to be idle (writer_wait), so the connection is never used by
+     * both threads at once. */
     struct batch batches[2];
-    struct batch *batch;         /* the one being filled */
-    char *batch_sql[KIND_COUNT]; /* the multi-row INSERT of each kind, built when first needed */
-    struct writer w;
+    struct batch *batch; /* the one being filled */
+    struct bgwriter *writer;
+    bool writer_reported;
+    long bg_updated[KIND_COUNT], bg_unchanged[KIND_COUNT]; /* the writer's, added up at the end */
     struct import_options opts;
     struct kind_state kinds[KIND_COUNT];
     char *errors[IMPORT_MAX_ERRORS_SHOWN];
@@ -172,7 +157,7 @@ void importer_free(struct importer *imp)
     if (imp->began && imp->store)
         store_rollback(imp->store);
     if (imp->journal_switched)
-        store_exec(imp->store, "PRAGMA journal_mode=WAL", NULL, 0);
+        store_import_wal(imp->store);
     for (int k = 0; k < KIND_COUNT; k++) {
         keyset_free(&imp->kinds[k].keys);
         buf_free(&imp->kinds[k].files);
@@ -192,29 +177,9 @@ void importer_free(struct importer *imp)
         free(imp->batches[i].v);
         free(imp->batches[i].update);
     }
-    for (int k = 0; k < KIND_COUNT; k++)
-        free(imp->batch_sql[k]);
     rx_med_free(imp->med);
     free(imp->key);
     free(imp);
-}
-
-/* In WAL mode a large batch is written three times: into the WAL at commit, then read back and
- * copied into the database by the checkpoint. A rollback journal writes new pages once, which
- * takes about 40 % off a million-row import. The switch needs the only connection to the
- * database, so it is attempted and silently skipped when the daemon or another command has it
- * open; WAL comes back when the import ends (and at every open, should this process die). */
-static bool use_rollback_journal(struct store *s)
-{
-    sqlite3_stmt *st = NULL;
-    bool switched = false;
-    if (sqlite3_prepare_v2(store_db(s), "PRAGMA journal_mode=DELETE", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        const char *mode = (const char *)sqlite3_column_text(st, 0);
-        switched = mode && strcmp(mode, "delete") == 0;
-    }
-    sqlite3_finalize(st);
-    return switched;
 }
 
 int importer_begin(struct importer *imp)
@@ -223,11 +188,10 @@ int importer_begin(struct importer *imp)
     if (!imp->store)
         return 0;
     /* References are checked here against key sets, so SQLite's own foreign-key lookups would
-     * only repeat them; a larger page cache keeps the indexes of a big batch in memory. The
-     * foreign-key pragma only takes effect outside a transaction. */
-    store_exec(imp->store, "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-1048576", NULL, 0);
+     * only repeat them. */
+    store_import_begin(imp->store);
     if (imp->opts.bulk && !imp->opts.dry_run)
-        imp->journal_switched = use_rollback_journal(imp->store);
+        imp->journal_switched = store_import_rollback_journal(imp->store);
     if (store_begin(imp->store) != 0) {
         reportf(imp, "cannot start a transaction: %s", store_errmsg(imp->store));
         return -1;
@@ -238,6 +202,21 @@ int importer_begin(struct importer *imp)
 
 /* ---------------------------------------------------------------- keys */
 
+struct key_sink {
+    struct importer *imp;
+    struct keyset *keys;
+};
+
+static void add_stored_key(void *ud, const char *const *parts, const size_t *lens, size_t n)
+{
+    struct key_sink *sink = ud;
+    struct importer *imp = sink->imp;
+    size_t len = keyset_join(&imp->key, &imp->keycap, parts, lens, n);
+    uint32_t *v;
+    keyset_add(sink->keys, imp->key, len, &v);
+    *v |= STORED_BIT;
+}
+
 static void load_keys(struct importer *imp, enum import_kind k)
 {
     struct kind_state *ks = &imp->kinds[k];
@@ -247,24 +226,8 @@ static void load_keys(struct importer *imp, enum import_kind k)
     if (!imp->store)
         return;
     writer_wait(imp);
-    const struct kind_def *kd = &import_kinds[k];
-    sqlite3_stmt *st = store_prepare(imp->store, kd->keys_sql);
-    if (!st)
-        return;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *parts[3];
-        size_t lens[3];
-        for (size_t i = 0; i < kd->nkey; i++) {
-            parts[i] = (const char *)sqlite3_column_text(st, (int)i);
-            parts[i] = parts[i] ? parts[i] : "";
-            lens[i] = (size_t)sqlite3_column_bytes(st, (int)i);
-        }
-        size_t len = keyset_join(&imp->key, &imp->keycap, parts, lens, kd->nkey);
-        uint32_t *v;
-        keyset_add(&ks->keys, imp->key, len, &v);
-        *v |= STORED_BIT;
-    }
-    sqlite3_reset(st);
+    struct key_sink sink = {imp, &ks->keys};
+    store_import_keys(imp->store, (enum store_import_table)k, add_stored_key, &sink);
 }
 
 bool importer_has_key(struct importer *imp, enum import_kind k, const char *key, size_t len)
@@ -276,11 +239,6 @@ bool importer_has_key(struct importer *imp, enum import_kind k, const char *key,
 day_t importer_as_of(const struct row *r)
 {
     return r->imp->opts.as_of;
-}
-
-struct host *importer_host(struct importer *imp)
-{
-    return imp->opts.host;
 }
 
 void importer_defer_ref(struct row *r, int col, enum import_kind target, const char *what)
@@ -324,247 +282,92 @@ struct rx_med *importer_med(struct importer *imp)
 
 bool importer_instrument_known(struct importer *imp, const char *id)
 {
-    struct host *h = imp->opts.host;
-    if (!h)
-        return false;
-    host_push_entry(h, REG_INSTRUMENTS, id);
-    bool known = lua_istable(h->L, -1);
-    lua_pop(h->L, 1);
-    return known;
+    const struct import_scorer *sc = imp->opts.scorer;
+    return sc && sc->items(sc->ud, id) >= 0;
 }
 
 /* The patient's recorded sex, for instruments scored by sex (ORT): rows imported earlier in
  * the same transaction are visible here. NULL when unknown. */
 static const char *patient_sex(struct importer *imp, const char *patient, char *buf, size_t n)
 {
-    if (!patient || writer_wait(imp) != 0)
+    if (!patient || !imp->store || writer_wait(imp) != 0)
         return NULL;
-    sqlite3_stmt *st = store_prepare(imp->store, "SELECT sex FROM patients WHERE patient_id = ?1");
-    if (!st)
-        return NULL;
-    sqlite3_bind_text(st, 1, patient, -1, SQLITE_TRANSIENT);
-    const char *out = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-        snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
-        out = buf;
-    }
-    sqlite3_reset(st);
-    return out;
+    return store_import_patient_sex(imp->store, patient, buf, n);
 }
 
 int importer_score(struct importer *imp, const char *instrument, const char *patient,
-                   const double *items, size_t n, bool *known, long *expected_items,
-                   double *score, char *err, size_t errlen)
+                   const double *items, size_t n, bool *known, long *expected_items, double *score,
+                   char *err, size_t errlen)
 {
-    struct host *h = imp->opts.host;
+    const struct import_scorer *sc = imp->opts.scorer;
     *known = false;
     *expected_items = 0;
-    if (!h)
+    long want = sc ? sc->items(sc->ud, instrument) : -1;
+    if (want < 0)
         return 0;
-    lua_State *L = h->L;
-    host_push_entry(h, REG_INSTRUMENTS, instrument);
-    if (!lua_istable(L, -1)) {
-        lua_pop(L, 1);
-        return 0;
-    }
     *known = true;
-    lua_getfield(L, -1, "items");
-    *expected_items = (long)lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    if (*expected_items != (long)n) {
-        lua_pop(L, 1);
+    *expected_items = want;
+    if (want != (long)n) {
         snprintf(err, errlen, "wrong number of responses");
         return -1;
     }
-    lua_getfield(L, -1, "plugin");
-    char *plugin = xstrdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
-    lua_pop(L, 1);
-    lua_getfield(L, -1, "score");
-    lua_remove(L, -2);
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        lua_pushnumber(L, items[i]);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
     char sexbuf[16];
     const char *sex = patient_sex(imp, patient, sexbuf, sizeof sexbuf);
-    lua_createtable(L, 0, 2);
-    if (patient) {
-        lua_pushstring(L, patient);
-        lua_setfield(L, -2, "id");
-    }
-    if (sex) {
-        lua_pushstring(L, sex);
-        lua_setfield(L, -2, "sex");
-    }
-    int rc = host_pcall(h, plugin, "score", 2, 1, 0);
-    free(plugin);
-    if (rc != 0) {
-        snprintf(err, errlen, "%s", h->last_error ? h->last_error : "error");
-        return -1;
-    }
-    bool ok = lua_type(L, -1) == LUA_TNUMBER;
-    *score = ok ? lua_tonumber(L, -1) : NAN;
-    lua_pop(L, 1);
-    if (!ok || !isfinite(*score)) {
-        snprintf(err, errlen, "the score function did not return a number");
-        return -1;
-    }
-    return 0;
+    return sc->score(sc->ud, instrument, patient, sex, items, n, score, err, errlen) == 0 ? 0 : -1;
 }
 
 /* ---------------------------------------------------------------- writing */
 
-/* "INSERT INTO t(a, b) VALUES (?,?),(?,?)…" for BATCH_ROWS rows. */
-static const char *batch_sql(struct importer *imp, enum import_kind k)
+/* Writes the batch's rows in order, a stored row counted in *updated or *unchanged. Runs on
+ * either thread and reports nothing itself: a failure is described in err. */
+static int write_batch(struct importer *imp, const struct batch *b, long *updated, long *unchanged,
+                       char *err, size_t errlen)
 {
-    if (imp->batch_sql[k])
-        return imp->batch_sql[k];
-    const struct kind_def *kd = &import_kinds[k];
-    const char *values = strstr(kd->insert_sql, "VALUES");
-    struct buf sql = {0};
-    buf_append(&sql, kd->insert_sql, (size_t)(values - kd->insert_sql));
-    buf_puts(&sql, "VALUES ");
-    for (size_t r = 0; r < BATCH_ROWS; r++) {
-        buf_puts(&sql, r ? ",(" : "(");
-        for (size_t i = 0; i < kd->nvals; i++)
-            buf_puts(&sql, i ? ",?" : "?");
-        buf_puts(&sql, ")");
-    }
-    imp->batch_sql[k] = sql.data;
-    return imp->batch_sql[k];
+    const struct store_import_rows rows = {
+        (enum store_import_table)b->k, &b->v[0][0], MAX_VALS, b->n, b->update, b->text.data};
+    return store_import_write(imp->store, &rows, updated, unchanged, err, errlen);
 }
 
-static void bind_one(sqlite3_stmt *st, int p, const struct val *v, const char *text)
+static int write_in_background(void *ud, void *batch, char *err, size_t errlen)
 {
-    switch (v->t) {
-    case V_NULL:
-        sqlite3_bind_null(st, p);
-        break;
-    case V_TEXT:
-        sqlite3_bind_text(st, p, text ? text + (size_t)v->i : v->s, (int)v->len, SQLITE_STATIC);
-        break;
-    case V_INT:
-        sqlite3_bind_int64(st, p, v->i);
-        break;
-    case V_REAL:
-        sqlite3_bind_double(st, p, v->d);
-        break;
-    }
+    struct importer *imp = ud;
+    struct batch *b = batch;
+    return write_batch(imp, b, &imp->bg_updated[b->k], &imp->bg_unchanged[b->k], err, errlen);
 }
 
-/* Whether rows [r, r + BATCH_ROWS) are all new ones. */
-static bool run_of_inserts(const struct batch *b, size_t r)
+static void batch_done(void *ud, void *batch)
 {
-    if (b->n - r < BATCH_ROWS)
-        return false;
-    for (size_t j = r; j < r + BATCH_ROWS; j++)
-        if (b->update[j])
-            return false;
-    return true;
-}
-
-/* Writes the batch's rows in order: new rows BATCH_ROWS to a statement where they come in such
- * runs, one by one otherwise; a stored row is updated when it changed, counted in *updated or
- * *unchanged. Runs on either thread and reports nothing itself: a failure is described in err. */
-static int write_batch(struct importer *imp, const struct batch *b, long *updated,
-                       long *unchanged, char *err, size_t errlen)
-{
-    const struct kind_def *kd = &import_kinds[b->k];
-    size_t r = 0;
-    while (r < b->n) {
-        bool many = run_of_inserts(b, r);
-        size_t rows = many ? BATCH_ROWS : 1;
-        const char *sql = many ? batch_sql(imp, b->k) : b->update[r] ? kd->update_sql
-                                                                    : kd->insert_sql;
-        sqlite3_stmt *st = store_prepare(imp->store, sql);
-        if (!st) {
-            snprintf(err, errlen, "cannot prepare a statement: %s", store_errmsg(imp->store));
-            return -1;
-        }
-        for (size_t j = 0; j < rows; j++)
-            for (size_t i = 0; i < kd->nvals; i++)
-                bind_one(st, (int)(j * kd->nvals + i) + 1, &b->v[r + j][i], b->text.data);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-            snprintf(err, errlen, "storing rows failed: %s", store_errmsg(imp->store));
-            return -1;
-        }
-        if (b->update[r])
-            sqlite3_changes(store_db(imp->store)) > 0 ? (*updated)++ : (*unchanged)++;
-        r += rows;
-    }
-    return 0;
-}
-
-static void *writer_main(void *arg)
-{
-    struct importer *imp = arg;
-    struct writer *w = &imp->w;
-    pthread_mutex_lock(&w->mu);
-    for (;;) {
-        while (!w->todo && !w->quit)
-            pthread_cond_wait(&w->cv, &w->mu);
-        if (!w->todo)
-            break;
-        struct batch *b = w->todo;
-        bool skip = w->rc != 0;
-        pthread_mutex_unlock(&w->mu);
-        char err[sizeof w->err];
-        int rc = skip ? 0
-                      : write_batch(imp, b, &w->updated[b->k], &w->unchanged[b->k], err,
-                                    sizeof err);
-        pthread_mutex_lock(&w->mu);
-        if (rc != 0 && w->rc == 0) {
-            w->rc = rc;
-            memcpy(w->err, err, sizeof err);
-        }
-        b->n = 0;
-        b->text.len = 0;
-        w->todo = NULL;
-        pthread_cond_broadcast(&w->cv);
-    }
-    pthread_mutex_unlock(&w->mu);
-    return NULL;
+    (void)ud;
+    struct batch *b = batch;
+    b->n = 0;
+    b->text.len = 0;
 }
 
 /* Waits until the writer has nothing in hand; reports its failure, if any, once. */
 static int writer_wait(struct importer *imp)
 {
-    struct writer *w = &imp->w;
-    if (!w->running)
+    if (!imp->writer)
         return 0;
-    pthread_mutex_lock(&w->mu);
-    while (w->todo)
-        pthread_cond_wait(&w->cv, &w->mu);
-    int rc = w->rc;
-    if (rc != 0 && w->err[0]) {
-        reportf(imp, "%s", w->err);
-        w->err[0] = 0;
+    int rc = bgwriter_wait(imp->writer);
+    const char *err = bgwriter_error(imp->writer);
+    if (rc != 0 && err && err[0] && !imp->writer_reported) {
+        reportf(imp, "%s", err);
+        imp->writer_reported = true;
     }
-    pthread_mutex_unlock(&w->mu);
     return rc;
 }
 
 static void writer_stop(struct importer *imp)
 {
-    struct writer *w = &imp->w;
-    if (!w->running)
+    if (!imp->writer)
         return;
     writer_wait(imp);
-    pthread_mutex_lock(&w->mu);
-    w->quit = true;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->cv);
-    w->running = false;
+    bgwriter_close(imp->writer, NULL, 0);
+    imp->writer = NULL;
     for (int k = 0; k < KIND_COUNT; k++) {
-        imp->kinds[k].counts.updated += w->updated[k];
-        imp->kinds[k].counts.unchanged += w->unchanged[k];
-        w->updated[k] = w->unchanged[k] = 0;
+        imp->kinds[k].counts.updated += imp->bg_updated[k];
+        imp->kinds[k].counts.unchanged += imp->bg_unchanged[k];
+        imp->bg_updated[k] = imp->bg_unchanged[k] = 0;
     }
 }
 
@@ -575,18 +378,6 @@ static bool writes_in_background(enum import_kind k)
     return k != KIND_ASSESSMENTS;
 }
 
-static void writer_start(struct importer *imp)
-{
-    struct writer *w = &imp->w;
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, NULL);
-    w->running = pthread_create(&w->thread, NULL, writer_main, imp) == 0;
-    if (!w->running) {
-        pthread_mutex_destroy(&w->mu);
-        pthread_cond_destroy(&w->cv);
-    }
-}
-
 /* Writes the rows gathered so far: handed to the writer thread when the chunk is full, written
  * here otherwise (a smaller tail, a change of kind, the end). */
 static int flush_batch(struct importer *imp)
@@ -594,17 +385,14 @@ static int flush_batch(struct importer *imp)
     struct batch *b = imp->batch;
     if (!b->n)
         return writer_wait(imp);
-    struct writer *w = &imp->w;
     if (b->n == CHUNK_ROWS && writes_in_background(b->k)) {
-        if (!w->running)
-            writer_start(imp);
-        if (w->running) {
+        /* One batch in the writer's hands, the other being filled. */
+        if (!imp->writer)
+            imp->writer = bgwriter_start(1, write_in_background, batch_done, imp);
+        if (imp->writer) {
             if (writer_wait(imp) != 0)
                 return -1;
-            pthread_mutex_lock(&w->mu);
-            w->todo = b;
-            pthread_cond_broadcast(&w->cv);
-            pthread_mutex_unlock(&w->mu);
+            bgwriter_push(imp->writer, b);
             imp->batch = b == &imp->batches[0] ? &imp->batches[1] : &imp->batches[0];
             return 0;
         }
@@ -633,10 +421,11 @@ static int batch_add(struct importer *imp, const struct row *r, bool update)
     }
     b->k = r->k;
     b->update[b->n] = update;
-    struct val *out = b->v[b->n++];
-    for (size_t i = 0; i < r->kind->nvals; i++) {
+    struct store_val *out = b->v[b->n++];
+    size_t nvals = kind_shape(r->k)->nvals;
+    for (size_t i = 0; i < nvals; i++) {
         out[i] = r->v[i];
-        if (r->v[i].t == V_TEXT) {
+        if (r->v[i].t == SV_TEXT) {
             out[i].i = (int64_t)b->text.len;
             buf_append(&b->text, r->v[i].s, r->v[i].len);
         }
@@ -693,20 +482,21 @@ static void tally_flags(struct import_counts *c, const struct row *r)
 static bool claim_key(struct importer *imp, struct row *r)
 {
     const struct kind_def *kd = r->kind;
+    size_t nkey = kind_shape(r->k)->nkey;
     const char *parts[3];
     size_t lens[3];
-    for (size_t i = 0; i < kd->nkey; i++) {
-        if (r->v[i].t != V_TEXT)
+    for (size_t i = 0; i < nkey; i++) {
+        if (r->v[i].t != SV_TEXT)
             return false;
         parts[i] = r->v[i].s;
         lens[i] = r->v[i].len;
     }
     load_keys(imp, r->k);
-    size_t len = keyset_join(&imp->key, &imp->keycap, parts, lens, kd->nkey);
+    size_t len = keyset_join(&imp->key, &imp->keycap, parts, lens, nkey);
     uint32_t *v;
     keyset_add(&imp->kinds[r->k].keys, imp->key, len, &v);
     if (*v & LINE_MASK) {
-        if (kd->nkey == 1)
+        if (nkey == 1)
             row_errorf(r, 0, "expected a unique %s; already given on line %u", kd->columns[0],
                        *v & LINE_MASK);
         else
@@ -738,63 +528,33 @@ static void draw_progress(struct importer *imp, bool final)
 }
 
 /* A row given on the command line (sixbb record) that updates a stored record changes only
- * what was given: every column left out takes its stored value, read with the kind's export
- * query narrowed to the row's key. Returns the statement holding those values, to be reset
- * once the row is written (NULL when there was nothing to keep). Assessments are left alone:
- * their score follows from the items given. */
-static sqlite3_stmt *keep_stored(struct importer *imp, struct row *r)
+ * what was given: every column left out takes its stored value, whose text is kept in *text
+ * until the row is written. Assessments are left alone: their score follows from the items
+ * given. */
+static void keep_stored(struct importer *imp, struct row *r, struct buf *text)
 {
     const struct kind_def *kd = r->kind;
+    const struct store_import_shape *sh = kind_shape(r->k);
     if (r->k == KIND_ASSESSMENTS || writer_wait(imp) != 0)
-        return NULL;
+        return;
     bool missing = false;
-    for (size_t col = kd->nkey; col < kd->ncolumns && col < kd->nvals; col++)
+    for (size_t col = sh->nkey; col < kd->ncolumns && col < sh->nvals; col++)
         missing = missing || !r->cell[col];
     if (!missing)
-        return NULL;
-    const char *order = strstr(kd->export_sql, " ORDER BY");
-    struct buf sql = {0};
-    buf_append(&sql, kd->export_sql, (size_t)(order - kd->export_sql));
-    for (size_t i = 0; i < kd->nkey; i++)
-        buf_printf(&sql, "%s%s = ?%zu", i ? " AND " : " WHERE ", kd->columns[i], i + 1);
-    sqlite3_stmt *st = store_prepare(imp->store, sql.data);
-    buf_free(&sql);
-    if (!st)
-        return NULL;
-    for (size_t i = 0; i < kd->nkey; i++)
-        bind_one(st, (int)i + 1, &r->v[i], NULL);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return NULL;
-    }
-    for (size_t col = kd->nkey; col < kd->ncolumns && col < kd->nvals; col++) {
-        if (r->cell[col])
-            continue;
-        struct val *v = &r->v[col];
-        switch (sqlite3_column_type(st, (int)col)) {
-        case SQLITE_INTEGER:
-            *v = (struct val){.t = V_INT, .i = sqlite3_column_int64(st, (int)col)};
-            break;
-        case SQLITE_FLOAT:
-            *v = (struct val){.t = V_REAL, .d = sqlite3_column_double(st, (int)col)};
-            break;
-        case SQLITE_NULL:
-            *v = (struct val){.t = V_NULL};
-            break;
-        default:
-            *v = (struct val){.t = V_TEXT,
-                              .s = (const char *)sqlite3_column_text(st, (int)col),
-                              .len = (size_t)sqlite3_column_bytes(st, (int)col)};
-        }
-    }
-    return st;
+        return;
+    struct store_val stored[MAX_VALS];
+    if (store_import_stored_row(imp->store, (enum store_import_table)r->k, r->v, stored, text) != 1)
+        return;
+    for (size_t col = sh->nkey; col < kd->ncolumns && col < sh->nvals; col++)
+        if (!r->cell[col])
+            r->v[col] = stored[col];
 }
 
 static void process_row(struct importer *imp, struct row *r)
 {
     struct import_counts *c = &imp->kinds[r->k].counts;
     const struct kind_def *kd = r->kind;
-    memset(r->v, 0, kd->nvals * sizeof r->v[0]); /* V_NULL, no stale pointers */
+    memset(r->v, 0, kind_shape(r->k)->nvals * sizeof r->v[0]); /* SV_NULL, no stale pointers */
     for (size_t col = 0; col < kd->ncolumns; col++)
         if (r->cell[col] && cell_check_bytes(r, (int)col) != 0) {
             c->rejected++;
@@ -813,12 +573,16 @@ static void process_row(struct importer *imp, struct row *r)
     if (r->labels)
         memcpy(imp->kinds[r->k].last_id, r->id, sizeof r->id);
     /* After the first error the batch will be rolled back: keep checking, stop writing. */
-    if (imp->nerrors == 0) {
-        sqlite3_stmt *kept = stored && r->labels ? keep_stored(imp, r) : NULL;
+    if (imp->nerrors != 0)
+        return;
+    if (stored && r->labels) {
+        struct buf kept = {0};
+        keep_stored(imp, r, &kept);
         write_row(imp, r, stored);
-        if (kept)
-            sqlite3_reset(kept);
+        buf_free(&kept);
+        return;
     }
+    write_row(imp, r, stored);
 }
 
 /* ---------------------------------------------------------------- files */
@@ -833,13 +597,10 @@ static bool header_equal(const char *h, size_t hlen, const char *name)
 }
 
 /* The site's own name for a canonical column (import.columns.<kind>.<column>), or NULL. */
-static const char *mapped_name(struct importer *imp, enum import_kind k, const char *column)
+static const char *mapped_name(struct importer *imp, enum import_kind k, size_t col)
 {
-    if (!imp->opts.host)
-        return NULL;
-    char path[128];
-    snprintf(path, sizeof path, "import.columns.%s.%s", import_kinds[k].name, column);
-    return host_config_string(imp->opts.host, path);
+    const struct import_config *cfg = imp->opts.config;
+    return cfg ? cfg->columns[k][col] : NULL;
 }
 
 /* A header that is not text means the file is not a CSV extract at all (a spreadsheet, a binary
@@ -873,7 +634,7 @@ static int map_header(struct file_ctx *f, const struct csv_record *rec)
     if (check_header_text(f, rec) != 0)
         return -1;
     for (size_t col = 0; col < kd->ncolumns; col++) {
-        const char *mapped = mapped_name(f->imp, f->k, kd->columns[col]);
+        const char *mapped = mapped_name(f->imp, f->k, col);
         const char *want = mapped ? mapped : kd->columns[col];
         f->source[col] = -1;
         for (size_t i = 0; i < rec->n; i++) {
@@ -995,7 +756,8 @@ static int ensure_med(struct importer *imp)
     }
     char err[512];
     const char *cfg = imp->opts.config_dir ? imp->opts.config_dir : "config";
-    imp->med = rx_med_new(cfg, imp->opts.standard, err, sizeof err);
+    const char *standard = imp->opts.config ? imp->opts.config->standard : NULL;
+    imp->med = rx_med_new(cfg, standard, err, sizeof err);
     if (!imp->med) {
         imp->med_failed = true;
         reportf(imp, "cannot load the MED engine's tables: %s", err);
@@ -1144,9 +906,9 @@ int importer_finish(struct importer *imp)
             rc = -1;
         }
     }
-    store_exec(imp->store, "PRAGMA foreign_keys=ON", NULL, 0);
+    store_import_end(imp->store);
     if (imp->journal_switched)
-        store_exec(imp->store, "PRAGMA journal_mode=WAL", NULL, 0);
+        store_import_wal(imp->store);
     imp->journal_switched = false;
     return rc;
 }
@@ -1164,4 +926,13 @@ bool importer_used(const struct importer *imp, enum import_kind k)
 long importer_rows(const struct importer *imp)
 {
     return imp->rows;
+}
+
+void import_config_free(struct import_config *cfg)
+{
+    free(cfg->standard);
+    for (int k = 0; k < KIND_COUNT; k++)
+        for (int c = 0; c < IMPORT_MAX_COLUMNS; c++)
+            free(cfg->columns[k][c]);
+    memset(cfg, 0, sizeof *cfg);
 }

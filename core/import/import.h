@@ -13,7 +13,6 @@
 #include "date.h"
 
 struct store;
-struct host;
 struct cJSON;
 struct med_db;
 struct med_standard;
@@ -37,8 +36,7 @@ const char *import_kind_name(enum import_kind k);
 /* Canonical columns of a kind, required ones first, as written by export. */
 size_t import_kind_columns(enum import_kind k, const char *const **names);
 size_t import_kind_required(enum import_kind k);
-/* SELECT of the canonical columns in key order, for export. */
-const char *import_kind_export_sql(enum import_kind k);
+#define IMPORT_MAX_COLUMNS 20 /* canonical columns of the widest kind */
 
 #define IMPORT_MAX_ERRORS_SHOWN 20
 #define IMPORT_DQ_EXAMPLES 5
@@ -58,15 +56,40 @@ struct import_counts {
     int ndq;
 };
 
+/* What an import takes from the site configuration, read once before it starts (the CLI
+ * fills it from the site's host). Strings are owned: import_config_free releases them. */
+struct import_config {
+    char *standard; /* MED standard (standard), NULL for cdc2022 */
+    /* The header a site's files use for canonical column c of kind k
+     * (import.columns.<kind>.<column>), NULL when they use the canonical name. */
+    char *columns[KIND_COUNT][IMPORT_MAX_COLUMNS];
+};
+void import_config_free(struct import_config *cfg);
+
+/* Assessment instruments that plugins register, scored by the plugin. Both calls are made on
+ * the thread that runs the import, and may read the database through the same store. */
+struct import_scorer {
+    /* How many responses the instrument takes; -1 when no plugin registers it. */
+    long (*items)(void *ud, const char *instrument);
+    /* Scores the responses of a registered instrument for a patient (sex NULL when unknown).
+     * 0, or -1 with the reason in err. */
+    int (*score)(void *ud, const char *instrument, const char *patient, const char *sex,
+                 const double *items, size_t n, double *score, char *err, size_t errlen);
+    void *ud;
+};
+
 struct import_options {
     day_t as_of;              /* dates are judged against this day */
     bool dry_run;             /* validate and count, then roll back */
     bool progress;            /* rows and rate on stderr */
     bool bulk;                /* a large batch: worth a journal-mode switch (see import.c) */
-    const char *standard;     /* MED standard name (site config), NULL for cdc2022 */
     const char *config_dir;   /* where standards and product tables live */
-    struct host *host;        /* config (column maps) and instruments; may be NULL */
     const char *audit_action; /* "import" (default) or "record" */
+    /* config and scorer are borrowed and must outlive the importer. */
+    /* The site's settings; NULL for canonical column names and the default standard. */
+    const struct import_config *config;
+    /* Plugin instruments; NULL when only the built-in names are known and nothing is scored. */
+    const struct import_scorer *scorer;
     /* Already loaded MED tables and standard to borrow (tests, fuzzing); NULL to load them. */
     const struct med_db *med_db;
     const struct med_standard *med_std;
@@ -78,7 +101,7 @@ struct importer;
 struct importer *importer_new(struct store *store, const struct import_options *opts);
 void importer_free(struct importer *imp);
 
-/* Must come before any file; opens the one transaction. 0 or -1 (message printed). */
+/* Must come before any file; opens the one transaction. 0 or -1 (message among the errors). */
 int importer_begin(struct importer *imp);
 /* Reads one CSV file (or buffer, when data is not NULL) of a kind. Row errors are collected and
  * reading goes on; returns -1 only for problems that stop the file (unreadable, bad header). */

@@ -2,24 +2,14 @@
 #ifndef SIXBB_IMPORT_INTERNAL_H
 #define SIXBB_IMPORT_INTERNAL_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "import.h"
 #include "keyset.h"
+#include "store_import.h"
 
-#define MAX_COLS 20 /* canonical columns of the widest kind */
-#define MAX_VALS 32 /* stored columns of the widest kind */
-
-/* A stored value: what a validated field becomes in the database. */
-enum val_type { V_NULL, V_TEXT, V_INT, V_REAL };
-struct val {
-    enum val_type t;
-    const char *s;
-    size_t len;
-    int64_t i;
-    double d;
-};
+#define MAX_COLS IMPORT_MAX_COLUMNS /* canonical columns of the widest kind */
+#define MAX_VALS 32                 /* stored columns of the widest kind */
 
 struct row;
 typedef void (*row_fn)(struct row *r);
@@ -29,12 +19,15 @@ struct kind_def {
     const char *const *columns; /* canonical columns, required first */
     size_t ncolumns, nrequired;
     unsigned sensitive; /* bit per column: free text that may identify a person */
-    size_t nkey;        /* leading stored values forming the key */
-    size_t nvals;       /* stored values bound as ?1..?n */
-    const char *insert_sql, *update_sql, *keys_sql, *export_sql;
-    row_fn validate; /* fills r->v and reports errors */
+    row_fn validate;    /* fills r->v (laid out as store_import_shape says) and reports errors */
 };
 extern const struct kind_def import_kinds[KIND_COUNT];
+
+/* A kind's rows are stored in the table of the same number. */
+static inline const struct store_import_shape *kind_shape(enum import_kind k)
+{
+    return store_import_shape((enum store_import_table)k);
+}
 
 /* One row on its way in. cells are indexed by canonical column; NULL when the column is absent
  * from the file (an empty cell is a cell of length 0). */
@@ -48,7 +41,7 @@ struct row {
     size_t cell_len[MAX_COLS];
     int colno[MAX_COLS];       /* 1-based field index in the file */
     const char *const *labels; /* per canonical column, for command-line rows */
-    struct val v[MAX_VALS];
+    struct store_val v[MAX_VALS];
     int errors;
     char dq[512];        /* data-quality flags, comma separated */
     char scratch[8][32]; /* normalised short values (NDC, codes, keys) */
@@ -87,7 +80,6 @@ void importer_report(struct importer *imp, const char *msg);
 /* ---- importer services used by the kind validators (import.c) */
 day_t importer_as_of(const struct row *r);
 bool importer_has_key(struct importer *imp, enum import_kind k, const char *key, size_t len);
-struct host *importer_host(struct importer *imp);
 void importer_defer_ref(struct row *r, int col, enum import_kind target, const char *what);
 
 /* ---- prescriptions: MED at import (import_med.c) */
@@ -100,10 +92,10 @@ void rx_med_free(struct rx_med *m);
 void rx_med_apply(struct rx_med *m, struct row *r);
 struct rx_med *importer_med(struct importer *imp);
 
-/* ---- assessments: scoring by the instrument's plugin (import.c) */
+/* ---- assessments: scoring through the caller's scorer (import.c) */
 int importer_score(struct importer *imp, const char *instrument, const char *patient,
-                   const double *items, size_t n,
-                   bool *known, long *expected_items, double *score, char *err, size_t errlen);
+                   const double *items, size_t n, bool *known, long *expected_items, double *score,
+                   char *err, size_t errlen);
 bool importer_instrument_known(struct importer *imp, const char *id);
 
 #endif

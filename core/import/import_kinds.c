@@ -1,6 +1,6 @@
 /* The eight canonical kinds: their columns (the canonical CSV table), how each field is checked,
- * and the SQL that stores them. A kind's canonical columns are also the leading columns of its
- * table, in the same order, so column i of the file is bound as ?i+1. */
+ * and the value each becomes. A kind's canonical columns are also the leading columns of its
+ * table (core/store/store_import.c), in the same order, so column i of the file is value i. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -281,11 +281,11 @@ static const char *const event_types[] = {
 /* "patient/type/date" for examples in the summary; parts that failed their checks are empty. */
 static void key_id(struct row *r, int a, int b, int c)
 {
-    const struct val *v[3] = {&r->v[a], &r->v[b], &r->v[c]};
+    const struct store_val *v[3] = {&r->v[a], &r->v[b], &r->v[c]};
     const char *s[3];
     int n[3];
     for (int i = 0; i < 3; i++) {
-        bool text = v[i]->t == V_TEXT;
+        bool text = v[i]->t == SV_TEXT;
         s[i] = text ? v[i]->s : "";
         n[i] = text ? (int)v[i]->len : 0;
     }
@@ -412,7 +412,7 @@ static void validate_assessment(struct row *r)
     if (!r->errors && n > 0)
         score_items(r, items, n, given);
     val_str(r, A_DQ, r->dq[0] ? r->dq : NULL);
-    if (r->v[A_INSTR].t == V_TEXT)
+    if (r->v[A_INSTR].t == SV_TEXT)
         key_id(r, A_PAT, A_INSTR, A_DATE);
 }
 
@@ -507,103 +507,26 @@ static void validate_diagnosis(struct row *r)
 
 /* ---------------------------------------------------------------- the table */
 
-#define RX_MED_COLS                                                                                \
-    "class, ingredient, product_key, daily_dose, dose_unit, factor, med, long_acting, "            \
-    "dq_flags, resolve_error"
-
 const struct kind_def import_kinds[KIND_COUNT] = {
-    [KIND_SITES] = {"sites", site_cols, 3, 2, 0, 1, 3,
-                    "INSERT INTO sites(site_id, name, timezone) VALUES (?1,?2,?3)",
-                    "UPDATE sites SET name=?2, timezone=?3 WHERE site_id=?1 AND "
-                    "(name IS NOT ?2 OR timezone IS NOT ?3)",
-                    "SELECT site_id FROM sites",
-                    "SELECT site_id, name, timezone FROM sites ORDER BY site_id", validate_site},
-    [KIND_CLINICIANS] =
-        {"clinicians", clin_cols, 7, 3, 0, 1, 7,
-         "INSERT INTO clinicians(clinician_id, site_id, name, role, npi, pdmp_registered, "
-         "delegate_of) VALUES (?1,?2,?3,?4,?5,?6,?7)",
-         "UPDATE clinicians SET site_id=?2, name=?3, role=?4, npi=?5, pdmp_registered=?6, "
-         "delegate_of=?7 WHERE clinician_id=?1 AND (site_id IS NOT ?2 OR name IS NOT ?3 OR "
-         "role IS NOT ?4 OR npi IS NOT ?5 OR pdmp_registered IS NOT ?6 OR delegate_of IS NOT ?7)",
-         "SELECT clinician_id FROM clinicians",
-         "SELECT clinician_id, site_id, name, role, npi, pdmp_registered, delegate_of "
-         "FROM clinicians ORDER BY clinician_id",
-         validate_clinician},
-    [KIND_PATIENTS] =
-        {"patients", pat_cols, 7, 5, 1u << P_NAME, 1, 7,
-         "INSERT INTO patients(patient_id, site_id, clinician_id, birth_date, sex, name, status) "
-         "VALUES (?1,?2,?3,?4,?5,?6,?7)",
-         "UPDATE patients SET site_id=?2, clinician_id=?3, birth_date=?4, sex=?5, name=?6, "
-         "status=?7 WHERE patient_id=?1 AND (site_id IS NOT ?2 OR clinician_id IS NOT ?3 OR "
-         "birth_date IS NOT ?4 OR sex IS NOT ?5 OR name IS NOT ?6 OR status IS NOT ?7)",
-         "SELECT patient_id FROM patients",
-         "SELECT patient_id, site_id, clinician_id, birth_date, sex, name, status FROM patients "
-         "ORDER BY patient_id",
-         validate_patient},
-    [KIND_PRESCRIPTIONS] =
-        {"prescriptions", rx_cols, 18, 6, 0, 1, 28,
-         "INSERT INTO prescriptions(rx_id, patient_id, fill_date, drug, quantity, days_supply, "
-         "clinician_id, ndc, rxnorm, strength, strength_unit, form, dose, doses_per_day, prn, "
-         "written_date, pharmacy_id, source, " RX_MED_COLS ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
-         "?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)",
-         "UPDATE prescriptions SET patient_id=?2, fill_date=?3, drug=?4, quantity=?5, "
-         "days_supply=?6, clinician_id=?7, ndc=?8, rxnorm=?9, strength=?10, strength_unit=?11, "
-         "form=?12, dose=?13, doses_per_day=?14, prn=?15, written_date=?16, pharmacy_id=?17, "
-         "source=?18, class=?19, ingredient=?20, product_key=?21, daily_dose=?22, dose_unit=?23, "
-         "factor=?24, med=?25, long_acting=?26, dq_flags=?27, resolve_error=?28 "
-         "WHERE rx_id=?1 AND (patient_id IS NOT ?2 OR fill_date IS NOT ?3 OR drug IS NOT ?4 OR "
-         "quantity IS NOT ?5 OR days_supply IS NOT ?6 OR clinician_id IS NOT ?7 OR ndc IS NOT ?8 "
-         "OR rxnorm IS NOT ?9 OR strength IS NOT ?10 OR strength_unit IS NOT ?11 OR form IS NOT "
-         "?12 OR dose IS NOT ?13 OR doses_per_day IS NOT ?14 OR prn IS NOT ?15 OR written_date "
-         "IS NOT ?16 OR pharmacy_id IS NOT ?17 OR source IS NOT ?18 OR class IS NOT ?19 OR "
-         "ingredient IS NOT ?20 OR product_key IS NOT ?21 OR daily_dose IS NOT ?22 OR dose_unit "
-         "IS NOT ?23 OR factor IS NOT ?24 OR med IS NOT ?25 OR long_acting IS NOT ?26 OR "
-         "dq_flags IS NOT ?27 OR resolve_error IS NOT ?28)",
-         "SELECT rx_id FROM prescriptions",
-         "SELECT rx_id, patient_id, fill_date, drug, quantity, days_supply, clinician_id, ndc, "
-         "rxnorm, strength, strength_unit, form, dose, doses_per_day, prn, written_date, "
-         "pharmacy_id, source FROM prescriptions ORDER BY rx_id",
-         validate_prescription},
-    [KIND_EVENTS] =
-        {"events", event_cols, 6, 3, (1u << E_NOTE) | (1u << E_RESULT), 3, 6,
-         "INSERT INTO events(patient_id, type, date, result, clinician_id, note) "
-         "VALUES (?1,?2,?3,?4,?5,?6)",
-         "UPDATE events SET result=?4, clinician_id=?5, note=?6 WHERE patient_id=?1 AND type=?2 "
-         "AND date=?3 AND (result IS NOT ?4 OR clinician_id IS NOT ?5 OR note IS NOT ?6)",
-         "SELECT patient_id, type, date FROM events",
-         "SELECT patient_id, type, date, result, clinician_id, note FROM events "
-         "ORDER BY patient_id, date, type",
-         validate_event},
-    [KIND_ASSESSMENTS] =
-        {"assessments", assess_cols, 5, 3, 0, 3, 6,
-         "INSERT INTO assessments(patient_id, instrument, date, score, items, dq_flags) "
-         "VALUES (?1,?2,?3,?4,?5,?6)",
-         "UPDATE assessments SET score=?4, items=?5, dq_flags=?6 WHERE patient_id=?1 AND "
-         "instrument=?2 AND date=?3 AND (score IS NOT ?4 OR items IS NOT ?5 OR dq_flags IS NOT ?6)",
-         "SELECT patient_id, instrument, date FROM assessments",
-         "SELECT patient_id, instrument, date, score, items FROM assessments "
-         "ORDER BY patient_id, date, instrument",
-         validate_assessment},
-    [KIND_APPOINTMENTS] =
-        {"appointments", appt_cols, 7, 3, 0, 1, 7,
-         "INSERT INTO appointments(appointment_id, patient_id, date, clinician_id, time, type, "
-         "status) VALUES (?1,?2,?3,?4,?5,?6,?7)",
-         "UPDATE appointments SET patient_id=?2, date=?3, clinician_id=?4, time=?5, type=?6, "
-         "status=?7 WHERE appointment_id=?1 AND (patient_id IS NOT ?2 OR date IS NOT ?3 OR "
-         "clinician_id IS NOT ?4 OR time IS NOT ?5 OR type IS NOT ?6 OR status IS NOT ?7)",
-         "SELECT appointment_id FROM appointments",
-         "SELECT appointment_id, patient_id, date, clinician_id, time, type, status "
-         "FROM appointments ORDER BY appointment_id",
-         validate_appointment},
-    [KIND_DIAGNOSES] =
-        {"diagnoses", dx_cols, 4, 3, 0, 3, 4,
-         "INSERT INTO diagnoses(patient_id, code, date, end_date) VALUES (?1,?2,?3,?4)",
-         "UPDATE diagnoses SET end_date=?4 WHERE patient_id=?1 AND code=?2 AND date=?3 AND "
-         "end_date IS NOT ?4",
-         "SELECT patient_id, code, date FROM diagnoses",
-         "SELECT patient_id, code, date, end_date FROM diagnoses ORDER BY patient_id, date, code",
-         validate_diagnosis},
+    [KIND_SITES] = {"sites", site_cols, 3, 2, 0, validate_site},
+    [KIND_CLINICIANS] = {"clinicians", clin_cols, 7, 3, 0, validate_clinician},
+    [KIND_PATIENTS] = {"patients", pat_cols, 7, 5, 1u << P_NAME, validate_patient},
+    [KIND_PRESCRIPTIONS] = {"prescriptions", rx_cols, 18, 6, 0, validate_prescription},
+    [KIND_EVENTS] = {"events", event_cols, 6, 3, (1u << E_NOTE) | (1u << E_RESULT), validate_event},
+    [KIND_ASSESSMENTS] = {"assessments", assess_cols, 5, 3, 0, validate_assessment},
+    [KIND_APPOINTMENTS] = {"appointments", appt_cols, 7, 3, 0, validate_appointment},
+    [KIND_DIAGNOSES] = {"diagnoses", dx_cols, 4, 3, 0, validate_diagnosis},
 };
+
+/* The kinds and the store's tables are numbered alike. */
+_Static_assert(KIND_COUNT == (int)STORE_IMPORT_TABLES, "a kind per table");
+_Static_assert(KIND_SITES == (int)STORE_SITES && KIND_CLINICIANS == (int)STORE_CLINICIANS &&
+                   KIND_PATIENTS == (int)STORE_PATIENTS &&
+                   KIND_PRESCRIPTIONS == (int)STORE_PRESCRIPTIONS &&
+                   KIND_EVENTS == (int)STORE_EVENTS && KIND_ASSESSMENTS == (int)STORE_ASSESSMENTS &&
+                   KIND_APPOINTMENTS == (int)STORE_APPOINTMENTS &&
+                   KIND_DIAGNOSES == (int)STORE_DIAGNOSES,
+               "kinds and tables in the same order");
 
 int import_kind_from_name(const char *name)
 {
@@ -627,9 +550,4 @@ size_t import_kind_columns(enum import_kind k, const char *const **names)
 size_t import_kind_required(enum import_kind k)
 {
     return import_kinds[k].nrequired;
-}
-
-const char *import_kind_export_sql(enum import_kind k)
-{
-    return import_kinds[k].export_sql;
 }

@@ -65,14 +65,14 @@ void rx_med_free(struct rx_med *m)
     free(m);
 }
 
-static const char *text_of(const struct val *v)
+static const char *text_of(const struct store_val *v)
 {
-    return v->t == V_TEXT ? v->s : NULL;
+    return v->t == SV_TEXT ? v->s : NULL;
 }
 
-static double num_of(const struct val *v)
+static double num_of(const struct store_val *v)
 {
-    return v->t == V_REAL ? v->d : v->t == V_INT ? (double)v->i : NAN;
+    return v->t == SV_REAL ? v->d : v->t == SV_INT ? (double)v->i : NAN;
 }
 
 /* Column positions in the prescriptions kind (see import_kinds.c). */
@@ -104,7 +104,7 @@ static struct med_input input_of(const struct row *r)
     in.days_supply = num_of(&r->v[DAYS]);
     in.dose = text_of(&r->v[DOSE]);
     in.doses_per_day = text_of(&r->v[PERDAY]);
-    in.prn = r->v[PRN].t == V_INT && r->v[PRN].i == 1;
+    in.prn = r->v[PRN].t == SV_INT && r->v[PRN].i == 1;
     return in;
 }
 
@@ -119,7 +119,7 @@ static const struct resolved *resolve_cached(struct rx_med *m, const struct row 
         parts[i] = r->cell[cols[i]] ? r->cell[cols[i]] : "";
         lens[i] = r->cell[cols[i]] ? r->cell_len[cols[i]] : 0;
     }
-    if (r->v[NDC].t == V_TEXT) {
+    if (r->v[NDC].t == SV_TEXT) {
         parts[1] = r->v[NDC].s;
         lens[1] = r->v[NDC].len;
     }

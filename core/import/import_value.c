@@ -113,22 +113,24 @@ const char *row_cell(const struct row *r, int col, size_t *len)
 
 void val_null(struct row *r, int vi)
 {
-    r->v[vi] = (struct val){.t = V_NULL};
+    r->v[vi] = (struct store_val){.t = SV_NULL};
 }
 
 void val_str(struct row *r, int vi, const char *s)
 {
-    r->v[vi] = s ? (struct val){.t = V_TEXT, .s = s, .len = strlen(s)} : (struct val){.t = V_NULL};
+    r->v[vi] = s ? (struct store_val){.t = SV_TEXT, .s = s, .len = strlen(s)}
+                 : (struct store_val){.t = SV_NULL};
 }
 
 void val_real(struct row *r, int vi, double d)
 {
-    r->v[vi] = isnan(d) ? (struct val){.t = V_NULL} : (struct val){.t = V_REAL, .d = d};
+    r->v[vi] =
+        isnan(d) ? (struct store_val){.t = SV_NULL} : (struct store_val){.t = SV_REAL, .d = d};
 }
 
 void val_int(struct row *r, int vi, int64_t i)
 {
-    r->v[vi] = (struct val){.t = V_INT, .i = i};
+    r->v[vi] = (struct store_val){.t = SV_INT, .i = i};
 }
 
 static int missing(struct row *r, int col, int vi, bool required)
@@ -150,7 +152,7 @@ int val_text(struct row *r, int col, int vi, bool required, size_t maxlen)
         row_errorf(r, col, "expected at most %zu bytes of text, found %zu", maxlen, len);
         return -1;
     }
-    r->v[vi] = (struct val){.t = V_TEXT, .s = s, .len = len};
+    r->v[vi] = (struct store_val){.t = SV_TEXT, .s = s, .len = len};
     return 0;
 }
 
@@ -169,7 +171,7 @@ int val_id(struct row *r, int col, int vi, bool required)
             row_error(r, col, "an identifier without spaces or control characters");
             return -1;
         }
-    r->v[vi] = (struct val){.t = V_TEXT, .s = s, .len = len};
+    r->v[vi] = (struct store_val){.t = SV_TEXT, .s = s, .len = len};
     return 0;
 }
 
@@ -191,7 +193,7 @@ int val_date(struct row *r, int col, int vi, bool required, day_t lo, day_t hi, 
         row_errorf(r, col, "expected a date from %s to %s", date_format(lo, a), date_format(hi, b));
         return -1;
     }
-    r->v[vi] = (struct val){.t = V_TEXT, .s = s, .len = len};
+    r->v[vi] = (struct store_val){.t = SV_TEXT, .s = s, .len = len};
     if (out)
         *out = d;
     return 0;
