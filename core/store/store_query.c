@@ -51,13 +51,19 @@ static struct store_value column_value(sqlite3_stmt *st, int c)
         break;
     case SQLITE_NULL:
         break;
+    case SQLITE_TEXT:
+        /* Text comes NUL-terminated, so callers may use it as a C string too. */
+        v.type = STORE_TEXT;
+        v.s = (const char *)sqlite3_column_text(st, c);
+        v.len = (size_t)sqlite3_column_bytes(st, c);
+        break;
     default:
         v.type = STORE_TEXT;
         v.s = (const char *)sqlite3_column_blob(st, c);
         v.len = (size_t)sqlite3_column_bytes(st, c);
-        if (!v.s)
-            v.s = "";
     }
+    if (v.type == STORE_TEXT && !v.s)
+        v.s = "";
     return v;
 }
 

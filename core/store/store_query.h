@@ -12,7 +12,8 @@
 
 enum store_type { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT };
 
-/* A parameter or a column value. Text is not NUL-terminated when it came from a BLOB; use len. */
+/* A parameter or a column value. Column text is NUL-terminated unless it came from a BLOB;
+ * len is its length either way. */
 struct store_value {
     enum store_type type;
     long long i;

@@ -14,7 +14,7 @@ core=$src/core
 max_lines=1200
 
 # Files still holding SQL outside core/store/, and files still over the length limit.
-sql_debt=" cli/cmd_demo.c cli/cmd_export.c eval/eval.c eval/measures.c import/import.c lua/evidence.c lua/measures.c lua/report.c report/report.c sched/outbox.c sched/scheduler.c "
+sql_debt=" cli/cmd_demo.c cli/cmd_export.c eval/eval.c eval/measures.c import/import.c lua/evidence.c lua/measures.c sched/outbox.c sched/scheduler.c "
 long_debt=" eval/eval.c "
 
 fail=0
