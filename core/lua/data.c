@@ -38,10 +38,10 @@ static int api_read(lua_State *L)
     return 1;
 }
 
-int luaopen_sixbb_data(lua_State *L)
+/* Adds each read of a list to the module table at the top, under its group. */
+static void add_reads(lua_State *L, const struct store_read *list)
 {
-    lua_newtable(L);
-    for (const struct store_read *r = store_reads; r->name; r++) {
+    for (const struct store_read *r = list; r->name; r++) {
         const char *dot = strchr(r->name, '.');
         lua_pushlstring(L, r->name, (size_t)(dot - r->name));
         if (lua_rawget(L, -2) != LUA_TTABLE) {
@@ -56,5 +56,12 @@ int luaopen_sixbb_data(lua_State *L)
         lua_setfield(L, -2, dot + 1);
         lua_pop(L, 1);
     }
+}
+
+int luaopen_sixbb_data(lua_State *L)
+{
+    lua_newtable(L);
+    add_reads(L, store_reads);
+    add_reads(L, store_report_reads);
     return 1;
 }

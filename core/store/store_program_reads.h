@@ -16,8 +16,10 @@ struct store_read {
     const char *sql;
 };
 
-/* Every named read, ending with a NULL name. */
+/* Every named read, ending with a NULL name: the program's (clinics, plans, milestones,
+ * measures) and the clinical reports' (store_report_reads.c). */
 extern const struct store_read store_reads[];
+extern const struct store_read store_report_reads[];
 
 /* Runs a named read with nargs values (missing ones are NULL); rows go to fn. Returns 0, fn's
  * non-zero value, or -1 with SQLite's reason in err. */
