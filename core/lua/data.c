@@ -63,5 +63,6 @@ int luaopen_sixbb_data(lua_State *L)
     lua_newtable(L);
     add_reads(L, store_reads);
     add_reads(L, store_report_reads);
+    add_reads(L, store_quality_reads);
     return 1;
 }

@@ -17,9 +17,11 @@ struct store_read {
 };
 
 /* Every named read, ending with a NULL name: the program's (clinics, plans, milestones,
- * measures) and the clinical reports' (store_report_reads.c). */
+ * measures), the clinical reports' (store_report_reads.c) and the data-quality report's
+ * (store_report_quality.c). */
 extern const struct store_read store_reads[];
 extern const struct store_read store_report_reads[];
+extern const struct store_read store_quality_reads[];
 
 /* Runs a named read with nargs values (missing ones are NULL); rows go to fn. Returns 0, fn's
  * non-zero value, or -1 with SQLite's reason in err. */
