@@ -51,8 +51,8 @@ static int do_add(struct site *s, const struct meeting_args *a)
         return rc;
     long long new_id = 0;
     char err[512];
-    if (store_meeting_add(s->store, a->site, a->type, a->date, a->attendees, a->notes, &new_id,
-                          err, sizeof err))
+    if (store_meeting_add(s->store, a->site, a->type, a->date, a->attendees, a->notes, &new_id, err,
+                          sizeof err))
         return cli_fail("cannot record the meeting: %s", err);
     printf("Recorded %s meeting %lld at site %s on %s\n", a->type, new_id, a->site, a->date);
     return EXIT_OK;

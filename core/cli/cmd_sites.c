@@ -126,10 +126,10 @@ struct set_args {
 static int validate_set(const struct set_args *a)
 {
     char err[512];
-    if ((a->stage && prog_need_word("stage", a->stage, stages, ARRAY_LEN(stages), err,
-                                    sizeof err)) ||
-        (a->track && prog_need_word("track", a->track, tracks, ARRAY_LEN(tracks), err,
-                                    sizeof err)) ||
+    if ((a->stage &&
+         prog_need_word("stage", a->stage, stages, ARRAY_LEN(stages), err, sizeof err)) ||
+        (a->track &&
+         prog_need_word("track", a->track, tracks, ARRAY_LEN(tracks), err, sizeof err)) ||
         (a->date && prog_need_date("--date", a->date, NULL, err, sizeof err)))
         return cli_fail("%s", err);
     if (a->name && !*a->name)
@@ -155,8 +155,8 @@ static int do_set(struct site *s, const struct set_args *a)
         const char *track_now = a->track ? a->track : track ? track : "full";
         char err[512];
         rc = store_site_update(s->store, a->site, a->name, exists,
-                               staged ? (a->stage ? a->stage : stage) : NULL, track_now, date,
-                               err, sizeof err)
+                               staged ? (a->stage ? a->stage : stage) : NULL, track_now, date, err,
+                               sizeof err)
                  ? cli_fail("cannot update the site: %s", err)
                  : 0;
         if (rc == 0)
