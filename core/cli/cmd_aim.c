@@ -10,6 +10,7 @@
 #include "eval.h"
 #include "json.h"
 #include "site.h"
+#include "store_program.h"
 #include "util.h"
 
 static const char aim_usage[] =
@@ -69,23 +70,11 @@ static int aim_set(struct site *s, const char *measure, const char *target, cons
         return rc;
     if (site_as_of(s->host, "aim", NULL, &today) != 0)
         return EXIT_FAIL;
-    char created[16];
-    sqlite3_stmt *st = store_prepare(s->store, "INSERT INTO aims(measure_id, site_id, target, "
-                                               "by_date, note, created) VALUES (?1,?2,?3,?4,?5,?6)");
-    sqlite3_bind_text(st, 1, measure, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, site ? site : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(st, 3, t);
-    sqlite3_bind_text(st, 4, by, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, note ? note : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 6, date_format(today, created), -1, SQLITE_TRANSIENT);
-    bool ok = sqlite3_step(st) == SQLITE_DONE;
-    sqlite3_reset(st);
-    if (!ok)
-        return cli_fail("cannot store the aim: %s", store_errmsg(s->store));
-    long long id = (long long)sqlite3_last_insert_rowid(store_db(s->store));
-    char idtxt[32];
-    snprintf(idtxt, sizeof idtxt, "%lld", id);
-    store_audit(s->store, "aim set", "aims", idtxt, measure);
+    char created[16], err[512];
+    long long id = 0;
+    if (store_aim_add(s->store, measure, site, t, by, note, date_format(today, created), &id, err,
+                      sizeof err))
+        return cli_fail("cannot store the aim: %s", err);
     printf("aim %lld: %s %g by %s%s%s\n", id, measure, t, by, site ? " at site " : "",
            site ? site : "");
     return EXIT_OK;
@@ -93,15 +82,12 @@ static int aim_set(struct site *s, const char *measure, const char *target, cons
 
 static int aim_remove(struct site *s, const char *id)
 {
-    sqlite3_stmt *st = store_prepare(s->store, "DELETE FROM aims WHERE aim_id = ?1");
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-    bool ok = sqlite3_step(st) == SQLITE_DONE;
-    sqlite3_reset(st);
-    if (!ok)
-        return cli_fail("cannot remove the aim: %s", store_errmsg(s->store));
-    if (sqlite3_changes(store_db(s->store)) == 0)
+    char err[512];
+    int rc = store_aim_remove(s->store, id, err, sizeof err);
+    if (rc < 0)
+        return cli_fail("cannot remove the aim: %s", err);
+    if (rc > 0)
         return cli_fail("no aim with id %s ('sixbb aims' lists them)", id);
-    store_audit(s->store, "aim remove", "aims", id, "");
     printf("aim %s removed\n", id);
     return EXIT_OK;
 }
@@ -134,17 +120,28 @@ int cmd_aim(struct cli *cli, int argc, char **argv)
     return rc;
 }
 
-static cJSON *aim_json(sqlite3_stmt *st)
+static const char *text(const cJSON *row, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(row, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double number(const cJSON *row, const char *k)
+{
+    return cJSON_GetObjectItemCaseSensitive(row, k)->valuedouble;
+}
+
+static cJSON *aim_json(const cJSON *row)
 {
     cJSON *o = cJSON_CreateObject();
-    const char *site = (const char *)sqlite3_column_text(st, 2);
-    cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0));
-    cJSON_AddStringToObject(o, "measure", (const char *)sqlite3_column_text(st, 1));
+    const char *site = text(row, "site_id");
+    cJSON_AddNumberToObject(o, "id", number(row, "aim_id"));
+    cJSON_AddStringToObject(o, "measure", text(row, "measure_id"));
     cJSON_AddItemToObject(o, "site", json_str_or_null(site && *site ? site : NULL));
-    cJSON_AddNumberToObject(o, "target", sqlite3_column_double(st, 3));
-    cJSON_AddStringToObject(o, "by", (const char *)sqlite3_column_text(st, 4));
-    cJSON_AddStringToObject(o, "note", (const char *)sqlite3_column_text(st, 5));
-    cJSON_AddStringToObject(o, "created", (const char *)sqlite3_column_text(st, 6));
+    cJSON_AddNumberToObject(o, "target", number(row, "target"));
+    cJSON_AddStringToObject(o, "by", text(row, "by_date"));
+    cJSON_AddStringToObject(o, "note", text(row, "note"));
+    cJSON_AddStringToObject(o, "created", text(row, "created"));
     return o;
 }
 
@@ -158,24 +155,22 @@ int cmd_aims(struct cli *cli, int argc, char **argv)
     struct site *s = site_open(cli, SITE_READONLY, "aims");
     if (!s)
         return EXIT_FAIL;
-    sqlite3_stmt *st = store_prepare(s->store, "SELECT aim_id, measure_id, site_id, target, "
-                                               "by_date, note, created FROM aims "
-                                               "ORDER BY measure_id, site_id, by_date, aim_id");
-    cJSON *list = cJSON_CreateArray();
+    cJSON *rows = store_aims(s->store), *list = cJSON_CreateArray();
     if (!json)
         printf("%-4s %-16s %-8s %10s  %-10s  %s\n", "id", "measure", "site", "target", "by", "note");
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
+    const cJSON *r;
+    cJSON_ArrayForEach(r, rows)
+    {
         if (json) {
-            cJSON_AddItemToArray(list, aim_json(st));
+            cJSON_AddItemToArray(list, aim_json(r));
             continue;
         }
-        const char *site = (const char *)sqlite3_column_text(st, 2);
-        printf("%-4lld %-16s %-8s %10g  %-10s  %s\n", (long long)sqlite3_column_int64(st, 0),
-               sqlite3_column_text(st, 1), site && *site ? site : "(all)",
-               sqlite3_column_double(st, 3), sqlite3_column_text(st, 4), sqlite3_column_text(st, 5));
+        const char *site = text(r, "site_id");
+        printf("%-4lld %-16s %-8s %10g  %-10s  %s\n", (long long)number(r, "aim_id"),
+               text(r, "measure_id"), site && *site ? site : "(all)", number(r, "target"),
+               text(r, "by_date"), text(r, "note"));
     }
-    if (st)
-        sqlite3_reset(st);
+    cJSON_Delete(rows);
     if (json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "aims", list);

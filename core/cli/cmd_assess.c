@@ -12,6 +12,7 @@
 #include "json.h"
 #include "program.h"
 #include "site.h"
+#include "store_program.h"
 #include "util.h"
 
 static const char assess_usage[] =
@@ -73,21 +74,6 @@ static bool item_known(const struct items *it, long n)
     return n >= 1 && n <= MAX_ITEM && it->block[n];
 }
 
-/* Stores one score; the caller holds the transaction. */
-static bool put_score(struct store *st, const char *const v[7])
-{
-    sqlite3_stmt *q = store_prepare(
-        st, "INSERT INTO self_assessments(site_id, occasion, respondent_role, respondent, date, "
-            "item, score) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(site_id, occasion, "
-            "respondent_role, respondent, item) DO UPDATE SET score = excluded.score, "
-            "date = excluded.date");
-    for (int i = 0; i < 7; i++)
-        prog_bind(q, i + 1, v[i]);
-    bool ok = sqlite3_step(q) == SQLITE_DONE;
-    sqlite3_reset(q);
-    return ok;
-}
-
 /* ------------------------------------------------------------------ record */
 
 struct record_args {
@@ -128,17 +114,23 @@ static int do_record(struct site *s, const struct record_args *a)
         return cli_usage_error("assess",
                                "assess record needs --site, --occasion, --role and --scores");
     day_t d;
-    if (prog_need_word("occasion", a->occasion, occasions, ARRAY_LEN(occasions)) ||
-        prog_need_word("role", a->role, roles, ARRAY_LEN(roles)) ||
-        (a->date ? prog_need_date("--date", a->date, &d) : site_as_of(s->host, "assess", NULL, &d) != 0))
+    char err[512];
+    if (prog_need_word("occasion", a->occasion, occasions, ARRAY_LEN(occasions), err,
+                       sizeof err) ||
+        prog_need_word("role", a->role, roles, ARRAY_LEN(roles), err, sizeof err) ||
+        (a->date && prog_need_date("--date", a->date, &d, err, sizeof err)))
+        return cli_fail("%s", err);
+    if (!a->date && site_as_of(s->host, "assess", NULL, &d) != 0)
         return EXIT_FAIL;
     struct items it;
     items_load(s->host, &it);
     int scores[MAX_ITEM + 1];
     int rc = parse_scores(a->scores, &it, scores);
     items_free(&it);
-    if (rc || prog_need_site(s->store, a->site))
+    if (rc)
         return EXIT_FAIL;
+    if (prog_need_site(s->store, a->site, err, sizeof err))
+        return cli_fail("%s", err);
     char date[16], item[8], score[8];
     date_format(d, date);
     const char *v[7] = {a->site, a->occasion, a->role, a->respondent ? a->respondent : "",
@@ -151,14 +143,14 @@ static int do_record(struct site *s, const struct record_args *a)
             continue;
         snprintf(item, sizeof item, "%d", i);
         snprintf(score, sizeof score, "%d", scores[i]);
-        ok = put_score(s->store, v);
+        ok = store_assess_put(s->store, v) == 0;
         n++;
     }
     char detail[160];
     snprintf(detail, sizeof detail, "site %s, %s, %s: %d scores", a->site, a->occasion, a->role, n);
     ok = ok && store_audit(s->store, "record", "self_assessment", NULL, detail) == 0;
-    if (prog_finish(s->store, ok, "record the scores"))
-        return EXIT_FAIL;
+    if (store_end(s->store, ok, err, sizeof err))
+        return cli_fail("cannot record the scores: %s", err);
     printf("Recorded %d scores for site %s (%s, %s)\n", n, a->site, a->occasion, a->role);
     return EXIT_OK;
 }
@@ -195,7 +187,7 @@ static int import_row(const struct prog_csv_row *r, void *ud)
     const char *const *v = r->values;
     long item, score;
     day_t d;
-    if (!prog_site_exists(is->st, v[0]))
+    if (!store_site_exists(is->st, v[0]))
         return prog_csv_fail(r, 0, "no site '%s' in this registry", v[0]);
     if (!in_list(v[1], occasions, ARRAY_LEN(occasions)))
         return prog_csv_fail(r, 1, "occasion '%s' is not kickoff, midpoint or end", v[1]);
@@ -208,21 +200,13 @@ static int import_row(const struct prog_csv_row *r, void *ud)
     if (whole(v[6], &score) != 0 || score < 1 || score > 12)
         return prog_csv_fail(r, 6, "score '%s' is not a whole number from 1 to 12", v[6]);
     /* A second row for the same respondent and item in one file is a mistake, not an update. */
-    sqlite3_stmt *q = store_prepare(is->st, "SELECT 1 FROM temp.assess_seen WHERE k = ?1");
     char *key = xasprintf("%s|%s|%s|%s|%ld", v[0], v[1], v[2], v[3], item);
-    prog_bind(q, 1, key);
-    bool dup = sqlite3_step(q) == SQLITE_ROW;
-    sqlite3_reset(q);
-    q = store_prepare(is->st, "INSERT INTO temp.assess_seen(k) VALUES (?1)");
-    prog_bind(q, 1, key);
-    if (!dup)
-        sqlite3_step(q);
-    sqlite3_reset(q);
+    bool dup = store_assess_seen(is->st, key);
     free(key);
     if (dup)
         return prog_csv_fail(r, 5, "item %ld is given twice for this respondent", item);
     const char *vals[7] = {v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
-    if (!put_score(is->st, vals))
+    if (store_assess_put(is->st, vals) != 0)
         return prog_csv_fail(r, 0, "cannot store the score: %s", store_errmsg(is->st));
     is->rows++;
     return 0;
@@ -232,34 +216,25 @@ static int do_import(struct site *s, const char *file)
 {
     struct import_state is = {.st = s->store};
     items_load(s->host, &is.it);
-    store_exec(s->store,
-               "CREATE TEMP TABLE IF NOT EXISTS assess_seen(k TEXT PRIMARY KEY); "
-               "DELETE FROM temp.assess_seen",
-               NULL, 0);
+    store_assess_seen_reset(s->store);
     store_begin(s->store);
-    int rc = prog_csv_each(file, csv_cols, ARRAY_LEN(csv_cols), import_row, &is);
+    char err[512];
+    int rc = prog_csv_each(file, csv_cols, ARRAY_LEN(csv_cols), import_row, &is, err, sizeof err);
     items_free(&is.it);
     if (rc != 0) {
         store_rollback(s->store);
-        return EXIT_FAIL;
+        return cli_fail("%s", err);
     }
     char detail[256];
     snprintf(detail, sizeof detail, "%d scores", is.rows);
     bool ok = store_audit(s->store, "import", "self_assessment", NULL, detail) == 0;
-    if (prog_finish(s->store, ok, "import the scores"))
-        return EXIT_FAIL;
+    if (store_end(s->store, ok, err, sizeof err))
+        return cli_fail("cannot import the scores: %s", err);
     printf("Loaded %d self-assessment scores from %s\n", is.rows, file);
     return EXIT_OK;
 }
 
 /* ------------------------------------------------------------------ summary */
-
-static const char item_sql[] =
-    "SELECT site_id AS site, occasion, item, count(*) AS n, avg(score) AS mean, min(score) AS min, "
-    "max(score) AS max, (SELECT avg(b.score) FROM self_assessments b WHERE b.site_id = "
-    "a.site_id AND b.item = a.item AND b.occasion = 'kickoff') AS baseline "
-    "FROM self_assessments a WHERE ?1 IS NULL OR site_id = ?1 GROUP BY site_id, occasion, item "
-    "ORDER BY site_id, CASE occasion WHEN 'kickoff' THEN 1 WHEN 'midpoint' THEN 2 ELSE 3 END, item";
 
 static double num(const cJSON *o, const char *k)
 {
@@ -321,9 +296,7 @@ static cJSON *summary(struct site *s, const char *site)
 {
     struct items it;
     items_load(s->host, &it);
-    sqlite3_stmt *q = store_prepare(s->store, item_sql);
-    prog_bind(q, 1, site);
-    cJSON *items = prog_rows(q), *r;
+    cJSON *items = store_assess_items(s->store, site), *r;
     cJSON_ArrayForEach(r, items) add_item_fields(r, &it);
     items_free(&it);
     cJSON *blocks = cJSON_CreateArray();
@@ -350,8 +323,9 @@ static cJSON *summary(struct site *s, const char *site)
 
 static int do_summary(struct site *s, const char *site, bool json)
 {
-    if (site && prog_need_site(s->store, site))
-        return EXIT_FAIL;
+    char err[512];
+    if (site && prog_need_site(s->store, site, err, sizeof err))
+        return cli_fail("%s", err);
     cJSON *root = summary(s, site);
     if (json) {
         json_print(root);

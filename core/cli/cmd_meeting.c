@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "program.h"
 #include "site.h"
+#include "store_program.h"
 #include "util.h"
 
 static const char meeting_usage[] =
@@ -35,10 +36,12 @@ static int validate(struct site *s, const struct meeting_args *a)
 {
     if (!a->site || !a->type || !a->date)
         return cli_usage_error("meeting", "meeting add needs --site, --type and --date");
-    if (prog_need_word("meeting type", a->type, types, ARRAY_LEN(types)) ||
-        prog_need_date("--date", a->date, NULL))
-        return EXIT_FAIL;
-    return prog_need_site(s->store, a->site);
+    char err[512];
+    if (prog_need_word("meeting type", a->type, types, ARRAY_LEN(types), err, sizeof err) ||
+        prog_need_date("--date", a->date, NULL, err, sizeof err) ||
+        prog_need_site(s->store, a->site, err, sizeof err))
+        return cli_fail("%s", err);
+    return 0;
 }
 
 static int do_add(struct site *s, const struct meeting_args *a)
@@ -46,19 +49,11 @@ static int do_add(struct site *s, const struct meeting_args *a)
     int rc = validate(s, a);
     if (rc)
         return rc;
-    sqlite3_stmt *st =
-        store_prepare(s->store, "INSERT INTO meetings(site_id, type, date, attendees, "
-                                "notes) VALUES (?1,?2,?3,?4,?5)");
-    prog_bind(st, 1, a->site);
-    prog_bind(st, 2, a->type);
-    prog_bind(st, 3, a->date);
-    prog_bind(st, 4, a->attendees);
-    prog_bind(st, 5, a->notes);
     long long new_id = 0;
-    char detail[160];
-    snprintf(detail, sizeof detail, "%s at site %s on %s", a->type, a->site, a->date);
-    if (prog_write(s->store, st, "record the meeting", "add", "meeting", NULL, detail, &new_id))
-        return EXIT_FAIL;
+    char err[512];
+    if (store_meeting_add(s->store, a->site, a->type, a->date, a->attendees, a->notes, &new_id, err,
+                          sizeof err))
+        return cli_fail("cannot record the meeting: %s", err);
     printf("Recorded %s meeting %lld at site %s on %s\n", a->type, new_id, a->site, a->date);
     return EXIT_OK;
 }
@@ -99,22 +94,17 @@ int cmd_meetings(struct cli *cli, int argc, char **argv)
     int rc = cli_parse(argc, argv, opts, meetings_usage, NULL, NULL);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
-    if (type && prog_need_word("meeting type", type, types, ARRAY_LEN(types)))
-        return EXIT_FAIL;
+    char err[512];
+    if (type && prog_need_word("meeting type", type, types, ARRAY_LEN(types), err, sizeof err))
+        return cli_fail("%s", err);
     struct site *s = site_open(cli, SITE_READONLY, "meetings");
     if (!s)
         return EXIT_FAIL;
-    if (site && prog_need_site(s->store, site)) {
+    if (site && prog_need_site(s->store, site, err, sizeof err)) {
         site_close(s);
-        return EXIT_FAIL;
+        return cli_fail("%s", err);
     }
-    sqlite3_stmt *st = store_prepare(
-        s->store, "SELECT id, site_id AS site, type, date, attendees, notes FROM meetings "
-                  "WHERE (?1 IS NULL OR site_id = ?1) AND (?2 IS NULL OR type = ?2) "
-                  "ORDER BY date DESC, id DESC");
-    prog_bind(st, 1, site);
-    prog_bind(st, 2, type);
-    cJSON *rows = prog_rows(st);
+    cJSON *rows = store_meetings(s->store, site, type);
     if (json) {
         prog_print_json("meetings", rows);
     } else {

@@ -1,7 +1,6 @@
 /* sixbb milestones: the Design & Implement checklist per site and block — built-in milestones
  * from the plugins and a facilitator's local ones — with status, date, note and live evidence
  * from the data; `set` records a status, `add` adds a local milestone. */
-#include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +8,9 @@
 #include "commands.h"
 #include "eval.h"
 #include "json.h"
+#include "milestones.h"
 #include "site.h"
+#include "store_program.h"
 #include "util.h"
 
 static const char milestones_usage[] =
@@ -36,16 +37,18 @@ struct sitelist {
 static void sites_load(struct store *s, struct sitelist *sl)
 {
     memset(sl, 0, sizeof *sl);
-    sqlite3_stmt *st = store_prepare(s, "SELECT site_id, name FROM sites ORDER BY site_id");
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
+    cJSON *rows = store_sites(s, NULL);
+    const cJSON *r;
+    cJSON_ArrayForEach(r, rows)
+    {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(r, "site_id");
+        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(r, "name");
         sl->ids = xrealloc(sl->ids, (sl->n + 1) * sizeof *sl->ids);
         sl->names = xrealloc(sl->names, (sl->n + 1) * sizeof *sl->names);
-        sl->ids[sl->n] = xstrdup((const char *)sqlite3_column_text(st, 0));
-        const char *nm = (const char *)sqlite3_column_text(st, 1);
-        sl->names[sl->n++] = xstrdup(nm ? nm : "");
+        sl->ids[sl->n] = xstrdup(cJSON_IsString(id) ? id->valuestring : "");
+        sl->names[sl->n++] = xstrdup(cJSON_IsString(nm) ? nm->valuestring : "");
     }
-    if (st)
-        sqlite3_reset(st);
+    cJSON_Delete(rows);
 }
 
 static void sites_free(struct sitelist *sl)
@@ -77,186 +80,7 @@ static const char *pick_site(const struct sitelist *sl, const char *given)
     return NULL;
 }
 
-/* Pushes every milestone as a list of {id, title, description, block, plugin, local,
- * evidence(fn)}: the plugins' first, then the local ones for this site. */
-static void push_milestones(struct site *s, const char *site_id)
-{
-    lua_State *L = s->host->L;
-    host_push_registry(s->host, REG_MILESTONES);
-    int list = lua_gettop(L);
-    /* A milestone's block is its plugin, or the plugin that plugin extends. */
-    for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, list); i++) {
-        lua_rawgeti(L, list, i);
-        lua_getfield(L, -1, "plugin");
-        struct plugin *p = lua_isstring(L, -1) ? host_find_plugin(s->host, lua_tostring(L, -1)) : NULL;
-        if (p && p->extends) {
-            lua_pop(L, 1);
-            lua_pushstring(L, p->extends);
-        }
-        lua_setfield(L, -2, "block");
-        lua_pop(L, 1);
-    }
-    sqlite3_stmt *st = store_prepare(
-        s->store, "SELECT milestone_id, block, title FROM local_milestones "
-                  "WHERE site_id IS NULL OR site_id = ?1 OR ?1 = '' ORDER BY created_at, milestone_id");
-    sqlite3_bind_text(st, 1, site_id, -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        lua_createtable(L, 0, 5);
-        for (int k = 0; k < 3; k++) {
-            static const char *const names[] = {"id", "block", "title"};
-            lua_pushstring(L, (const char *)sqlite3_column_text(st, k));
-            lua_setfield(L, -2, names[k]);
-        }
-        lua_pushboolean(L, 1);
-        lua_setfield(L, -2, "local");
-        lua_rawseti(L, list, (lua_Integer)lua_rawlen(L, list) + 1);
-    }
-    sqlite3_reset(st);
-}
-
-static bool milestone_known(struct site *s, const char *id)
-{
-    lua_State *L = s->host->L;
-    push_milestones(s, "");
-    bool found = false;
-    for (lua_Integer i = 1; !found && i <= (lua_Integer)lua_rawlen(L, -1); i++) {
-        lua_rawgeti(L, -1, i);
-        lua_getfield(L, -1, "id");
-        found = lua_isstring(L, -1) && strcmp(lua_tostring(L, -1), id) == 0;
-        lua_pop(L, 2);
-    }
-    lua_pop(L, 1);
-    return found;
-}
-
-static const char *table_text(struct store *s, const char *sql, const char *arg, char *buf, size_t n)
-{
-    sqlite3_stmt *st = store_prepare(s, sql);
-    if (!st)
-        return NULL; /* the table may not exist in this schema */
-    if (arg)
-        sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-    const char *out = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-        snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
-        out = buf;
-    }
-    sqlite3_reset(st);
-    return out;
-}
-
-struct ms_row {
-    char *id, *block, *title, *status, *date, *note, *evidence;
-    bool local;
-};
-
-static char *lua_field_dup(lua_State *L, int idx, const char *k)
-{
-    lua_getfield(L, idx, k);
-    char *v = lua_isstring(L, -1) ? xstrdup(lua_tostring(L, -1)) : NULL;
-    lua_pop(L, 1);
-    return v;
-}
-
-static void status_of(struct store *s, const char *site, struct ms_row *m)
-{
-    sqlite3_stmt *st = store_prepare(s, "SELECT status, date, note FROM milestone_status "
-                                        "WHERE site_id = ?1 AND milestone_id = ?2");
-    sqlite3_bind_text(st, 1, site, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, m->id, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        for (int k = 0; k < 3; k++) {
-            const char *v = (const char *)sqlite3_column_text(st, k);
-            char **dst[] = {&m->status, &m->date, &m->note};
-            *dst[k] = v ? xstrdup(v) : NULL;
-        }
-    }
-    sqlite3_reset(st);
-}
-
-/* The program's order of the blocks; other plugins' milestones follow. */
-static int block_rank(const char *b)
-{
-    static const char *const order[] = {"leadership", "policies", "tracking",
-                                        "visits",     "complex",  "measuring"};
-    for (size_t i = 0; b && i < ARRAY_LEN(order); i++)
-        if (strcmp(order[i], b) == 0)
-            return (int)i;
-    return (int)ARRAY_LEN(order);
-}
-
-static void sort_rows(struct ms_row *rows, size_t n)
-{
-    /* Insertion sort: stable, and the lists are short. */
-    for (size_t i = 1; i < n; i++) {
-        struct ms_row x = rows[i];
-        size_t j = i;
-        while (j > 0 && block_rank(rows[j - 1].block) > block_rank(x.block)) {
-            rows[j] = rows[j - 1];
-            j--;
-        }
-        rows[j] = x;
-    }
-}
-
-/* Collects the rows for one site, calling each evidence function under the host's limits. */
-static size_t collect(struct site *s, const char *site, int ev_idx, struct ms_row **out)
-{
-    lua_State *L = s->host->L;
-    push_milestones(s, site);
-    int list = lua_gettop(L);
-    size_t n = lua_rawlen(L, list);
-    struct ms_row *rows = xcalloc(n ? n : 1, sizeof *rows);
-    for (size_t i = 0; i < n; i++) {
-        lua_rawgeti(L, list, (lua_Integer)i + 1);
-        int m = lua_gettop(L);
-        struct ms_row *r = &rows[i];
-        r->id = lua_field_dup(L, m, "id");
-        r->block = lua_field_dup(L, m, "block");
-        r->title = lua_field_dup(L, m, "title");
-        lua_getfield(L, m, "local");
-        r->local = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-        status_of(s->store, site, r);
-        if (ev_idx && lua_getfield(L, m, "evidence") == LUA_TFUNCTION) {
-            lua_pushvalue(L, ev_idx);
-            char *owner = lua_field_dup(L, m, "plugin");
-            char hook[160];
-            snprintf(hook, sizeof hook, "milestone '%s' evidence", r->id);
-            if (host_pcall(s->host, owner, hook, 1, 1, 0) == 0) {
-                if (lua_isstring(L, -1))
-                    r->evidence = xstrdup(lua_tostring(L, -1));
-                lua_pop(L, 1);
-            } else {
-                r->evidence = xasprintf("(evidence unavailable: %s)", s->host->last_error);
-            }
-            free(owner);
-        } else if (ev_idx) {
-            lua_pop(L, 1);
-        }
-        lua_settop(L, m - 1);
-    }
-    lua_settop(L, list - 1);
-    sort_rows(rows, n);
-    *out = rows;
-    return n;
-}
-
-static void rows_free(struct ms_row *rows, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(rows[i].id);
-        free(rows[i].block);
-        free(rows[i].title);
-        free(rows[i].status);
-        free(rows[i].date);
-        free(rows[i].note);
-        free(rows[i].evidence);
-    }
-    free(rows);
-}
-
-static void print_site(const char *site, const char *name, struct ms_row *rows, size_t n)
+static void print_site(const char *site, const char *name, struct milestone_row *rows, size_t n)
 {
     int done = 0, going = 0;
     for (size_t i = 0; i < n; i++) {
@@ -267,7 +91,7 @@ static void print_site(const char *site, const char *name, struct ms_row *rows, 
            site, *name ? ": " : "", name, done, n, going);
     const char *block = NULL;
     for (size_t i = 0; i < n; i++) {
-        struct ms_row *r = &rows[i];
+        struct milestone_row *r = &rows[i];
         if (!block || strcmp(block, r->block ? r->block : "") != 0) {
             block = r->block ? r->block : "";
             printf("\n  %s\n", block);
@@ -283,7 +107,7 @@ static void print_site(const char *site, const char *name, struct ms_row *rows, 
     printf("\n");
 }
 
-static cJSON *site_json(const char *site, const char *name, struct ms_row *rows, size_t n)
+static cJSON *site_json(const char *site, const char *name, struct milestone_row *rows, size_t n)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "site", json_str_or_null(*site ? site : NULL));
@@ -333,19 +157,17 @@ static int do_list(struct site *s, const char *site_opt, const char *as_of_opt, 
         const char *name = sl.n ? sl.names[i] : "";
         if (site_opt && strcmp(site_opt, id) != 0)
             continue;
-        int top = lua_gettop(s->host->L);
-        if (eval_push_evidence(e, as_of, id) != 0) {
+        struct milestone_row *rows;
+        size_t n;
+        if (milestones_collect(s->host, s->store, e, as_of, id, &rows, &n) != 0) {
             status = EXIT_FAIL;
             break;
         }
-        struct ms_row *rows;
-        size_t n = collect(s, id, lua_gettop(s->host->L), &rows);
-        lua_settop(s->host->L, top);
         if (json)
             cJSON_AddItemToArray(arr, site_json(id, name, rows, n));
         else
             print_site(id, name, rows, n);
-        rows_free(rows, n);
+        milestones_free(rows, n);
     }
     if (json)
         json_print(root);
@@ -369,40 +191,22 @@ static int do_set(struct site *s, int npos, char **pos, const char *site_opt, co
     day_t d;
     if (date && date_parse(date, strlen(date), &d) != 0)
         return cli_fail("--date '%s' is not a date (YYYY-MM-DD)", date);
-    if (!milestone_known(s, id))
+    if (!milestones_known(s->host, s->store, id))
         return cli_fail("no milestone '%s'; 'sixbb milestones' lists them", id);
     struct sitelist sl;
     sites_load(s->store, &sl);
     const char *site = pick_site(&sl, site_opt);
     int rc = EXIT_FAIL;
     if (site) {
-        sqlite3_stmt *st = store_prepare(
-            s->store, "INSERT INTO milestone_status(site_id, milestone_id, status, date, note, "
-                      "updated_at) VALUES (?1,?2,?3,?4,?5,strftime('%s','now')) "
-                      "ON CONFLICT(site_id, milestone_id) DO UPDATE SET status = excluded.status, "
-                      "date = coalesce(excluded.date, date), note = coalesce(excluded.note, note), "
-                      "updated_at = excluded.updated_at");
-        sqlite3_bind_text(st, 1, site, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, status, -1, SQLITE_TRANSIENT);
-        if (date)
-            sqlite3_bind_text(st, 4, date, -1, SQLITE_TRANSIENT);
-        if (note)
-            sqlite3_bind_text(st, 5, note, -1, SQLITE_TRANSIENT);
-        store_begin(s->store);
-        bool done = sqlite3_step(st) == SQLITE_DONE;
-        sqlite3_reset(st);
-        char detail[200];
+        char detail[200], err[512];
         snprintf(detail, sizeof detail, "site %s: %s%s%s", *site ? site : "(organisation)",
                  status, date ? " on " : "", date ? date : "");
-        done = done && store_audit(s->store, "set", "milestone", id, detail) == 0;
-        if (done && store_commit(s->store) == 0) {
+        if (store_milestone_set(s->store, site, id, status, date, note, detail, err,
+                                sizeof err) == 0) {
             printf("%s: %s%s%s\n", id, status, *site ? " at site " : "", site);
             rc = EXIT_OK;
         } else {
-            if (done)
-                store_rollback(s->store);
-            cli_fail("cannot record the status: %s", store_errmsg(s->store));
+            cli_fail("cannot record the status: %s", err);
         }
     }
     sites_free(&sl);
@@ -435,34 +239,19 @@ static int do_add(struct site *s, int npos, char **pos, const char *block, const
         snprintf(id, sizeof id, "%s", id_opt);
     } else {
         /* local-<block>-<n>: stable, and never the id of a built-in milestone. */
-        char buf[32];
-        const char *count = table_text(s->store, "SELECT count(*) + 1 FROM local_milestones "
-                                                 "WHERE block = ?1", block, buf, sizeof buf);
-        snprintf(id, sizeof id, "local-%s-%s", block, count ? count : "1");
+        snprintf(id, sizeof id, "local-%s-%lld", block,
+                 store_local_milestone_count(s->store, block) + 1);
     }
     int rc = EXIT_FAIL;
-    if (milestone_known(s, id)) {
+    if (milestones_known(s->host, s->store, id)) {
         cli_fail("a milestone with id '%s' already exists", id);
     } else {
-        sqlite3_stmt *st = store_prepare(
-            s->store, "INSERT INTO local_milestones(milestone_id, block, title, site_id, "
-                      "created_at) VALUES (?1,?2,?3,?4,strftime('%s','now'))");
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, block, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, title, -1, SQLITE_TRANSIENT);
-        if (site && *site)
-            sqlite3_bind_text(st, 4, site, -1, SQLITE_TRANSIENT);
-        store_begin(s->store);
-        bool ok = sqlite3_step(st) == SQLITE_DONE;
-        sqlite3_reset(st);
-        ok = ok && store_audit(s->store, "add", "milestone", id, title) == 0;
-        if (ok && store_commit(s->store) == 0) {
+        char err[512];
+        if (store_local_milestone_add(s->store, id, block, title, site, err, sizeof err) == 0) {
             printf("Added milestone %s to %s\n", id, block);
             rc = EXIT_OK;
         } else {
-            if (ok)
-                store_rollback(s->store);
-            cli_fail("cannot add the milestone: %s", store_errmsg(s->store));
+            cli_fail("cannot add the milestone: %s", err);
         }
     }
     sites_free(&sl);

@@ -11,6 +11,7 @@
 #include "json.h"
 #include "program.h"
 #include "site.h"
+#include "store_program.h"
 #include "util.h"
 
 static const char plan_usage[] =
@@ -41,78 +42,30 @@ struct plan_args {
 
 /* ------------------------------------------------------------------ plan new */
 
-static sqlite3_int64 previous_plan(struct store *st, const char *site)
-{
-    sqlite3_stmt *q = store_prepare(st, "SELECT max(plan_id) FROM action_plans WHERE site_id = ?1");
-    prog_bind(q, 1, site);
-    sqlite3_int64 id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_reset(q);
-    return id;
-}
-
-/* Copies the previous plan's activities that still have open steps (or are future ones), then
- * their open steps, each row remembering where it came from. Returns steps carried, or -1. */
-static int carry_forward(struct store *st, sqlite3_int64 from, sqlite3_int64 to)
-{
-    sqlite3_stmt *acts = store_prepare(
-        st, "INSERT INTO plan_activities(plan_id, block, title, manager, due, resources, future, "
-            "carried_from) SELECT ?2, block, title, manager, due, resources, future, id "
-            "FROM plan_activities a WHERE plan_id = ?1 AND (future OR EXISTS (SELECT 1 FROM "
-            "plan_steps s WHERE s.activity_id = a.id AND s.done IS NULL)) ORDER BY id");
-    sqlite3_bind_int64(acts, 1, from);
-    sqlite3_bind_int64(acts, 2, to);
-    bool ok = sqlite3_step(acts) == SQLITE_DONE;
-    sqlite3_reset(acts);
-    sqlite3_stmt *steps = store_prepare(
-        st, "INSERT INTO plan_steps(activity_id, what, who, due, carried_from) "
-            "SELECT n.id, s.what, s.who, s.due, s.id FROM plan_steps s "
-            "JOIN plan_activities n ON n.carried_from = s.activity_id AND n.plan_id = ?1 "
-            "WHERE s.done IS NULL ORDER BY s.id");
-    sqlite3_bind_int64(steps, 1, to);
-    ok = ok && sqlite3_step(steps) == SQLITE_DONE;
-    sqlite3_reset(steps);
-    return ok ? sqlite3_changes(store_db(st)) : -1;
-}
-
 static int do_new(struct site *s, const struct plan_args *a)
 {
     if (!a->site || !a->through || !a->goal)
         return cli_usage_error("plan", "plan new needs --site, --through and --goal");
     day_t from, through;
-    if (prog_need_date("--through", a->through, &through) ||
-        (a->from && prog_need_date("--from", a->from, &from)))
-        return EXIT_FAIL;
+    char err[512];
+    if (prog_need_date("--through", a->through, &through, err, sizeof err) ||
+        (a->from && prog_need_date("--from", a->from, &from, err, sizeof err)))
+        return cli_fail("%s", err);
     if (!a->from && site_as_of(s->host, "plan", NULL, &from) != 0)
         return EXIT_FAIL;
     if (through < from)
         return cli_fail("--through %s is before the plan's start", a->through);
     if (!*a->goal)
         return cli_fail("the goal is empty");
-    if (prog_need_site(s->store, a->site))
-        return EXIT_FAIL;
+    if (prog_need_site(s->store, a->site, err, sizeof err))
+        return cli_fail("%s", err);
     char fromtxt[16];
     date_format(from, fromtxt);
-    sqlite3_int64 prev = previous_plan(s->store, a->site);
-    store_begin(s->store);
-    sqlite3_stmt *q = store_prepare(s->store, "INSERT INTO action_plans(site_id, created, through, "
-                                              "goal, previous_id) VALUES (?1,?2,?3,?4,?5)");
-    prog_bind(q, 1, a->site);
-    prog_bind(q, 2, fromtxt);
-    prog_bind(q, 3, a->through);
-    prog_bind(q, 4, a->goal);
-    if (prev)
-        sqlite3_bind_int64(q, 5, prev);
-    bool ok = sqlite3_step(q) == SQLITE_DONE;
-    sqlite3_reset(q);
-    sqlite3_int64 id = sqlite3_last_insert_rowid(store_db(s->store));
-    int carried = ok && prev ? carry_forward(s->store, prev, id) : 0;
-    char idtxt[24], detail[200];
-    snprintf(idtxt, sizeof idtxt, "%lld", (long long)id);
-    snprintf(detail, sizeof detail, "site %s, %s to %s, %d open steps carried from plan %lld",
-             a->site, fromtxt, a->through, carried < 0 ? 0 : carried, (long long)prev);
-    ok = ok && carried >= 0 && store_audit(s->store, "new", "action_plan", idtxt, detail) == 0;
-    if (prog_finish(s->store, ok, "start the plan"))
-        return EXIT_FAIL;
+    struct store_plan_started p;
+    if (store_plan_new(s->store, a->site, fromtxt, a->through, a->goal, &p, err, sizeof err))
+        return cli_fail("cannot start the plan: %s", err);
+    long long id = p.id, prev = p.previous;
+    int carried = p.carried;
     if (a->json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "plan", (double)id);
@@ -126,11 +79,10 @@ static int do_new(struct site *s, const struct plan_args *a)
         cJSON_AddNumberToObject(o, "carried_steps", carried);
         json_print(o);
     } else {
-        printf("Started plan %lld for site %s, %s to %s", (long long)id, a->site, fromtxt,
-               a->through);
+        printf("Started plan %lld for site %s, %s to %s", id, a->site, fromtxt, a->through);
         if (prev)
             printf("; %d open step%s carried from plan %lld", carried, carried == 1 ? "" : "s",
-                   (long long)prev);
+                   prev);
         putchar('\n');
     }
     return EXIT_OK;
@@ -138,43 +90,24 @@ static int do_new(struct site *s, const struct plan_args *a)
 
 /* ------------------------------------------------------------------ activities and steps */
 
-static bool row_exists(struct store *st, const char *sql, const char *id)
-{
-    sqlite3_stmt *q = store_prepare(st, sql);
-    prog_bind(q, 1, id);
-    bool found = sqlite3_step(q) == SQLITE_ROW;
-    sqlite3_reset(q);
-    return found;
-}
-
 static int do_activity(struct site *s, int npos, char **pos, const struct plan_args *a)
 {
     if (npos != 2 || strcmp(pos[1], "add") != 0)
         return cli_usage_error("plan", "expected 'plan activity add'");
     if (!a->plan || !a->block || !a->title)
         return cli_usage_error("plan", "plan activity add needs --plan, --block and --title");
-    if (prog_need_word("block", a->block, prog_blocks, ARRAY_LEN(prog_blocks)) ||
-        (a->due && prog_need_date("--due", a->due, NULL)))
-        return EXIT_FAIL;
+    char err[512];
+    if (prog_need_word("block", a->block, prog_blocks, ARRAY_LEN(prog_blocks), err, sizeof err) ||
+        (a->due && prog_need_date("--due", a->due, NULL, err, sizeof err)))
+        return cli_fail("%s", err);
     if (!*a->title)
         return cli_fail("the title is empty");
-    if (!row_exists(s->store, "SELECT 1 FROM action_plans WHERE plan_id = ?1", a->plan))
+    if (!store_plan_exists(s->store, a->plan))
         return cli_fail("no action plan %s", a->plan);
-    sqlite3_stmt *q = store_prepare(s->store, "INSERT INTO plan_activities(plan_id, block, title, "
-                                              "manager, due, resources, future) "
-                                              "VALUES (?1,?2,?3,?4,?5,?6,?7)");
-    prog_bind(q, 1, a->plan);
-    prog_bind(q, 2, a->block);
-    prog_bind(q, 3, a->title);
-    prog_bind(q, 4, a->manager);
-    prog_bind(q, 5, a->due);
-    prog_bind(q, 6, a->resources);
-    sqlite3_bind_int(q, 7, a->future);
     long long new_id = 0;
-    char detail[80];
-    snprintf(detail, sizeof detail, "plan %s, %s", a->plan, a->block);
-    if (prog_write(s->store, q, "add the activity", "add", "plan_activity", NULL, detail, &new_id))
-        return EXIT_FAIL;
+    if (store_plan_activity_add(s->store, a->plan, a->block, a->title, a->manager, a->due,
+                                a->resources, a->future, &new_id, err, sizeof err))
+        return cli_fail("cannot add the activity: %s", err);
     printf("Added activity %lld to plan %s (%s)\n", new_id, a->plan, a->block);
     return EXIT_OK;
 }
@@ -183,23 +116,17 @@ static int step_add(struct site *s, const struct plan_args *a)
 {
     if (!a->activity || !a->what)
         return cli_usage_error("plan", "plan step add needs --activity and --what");
-    if (a->when && prog_need_date("--when", a->when, NULL))
-        return EXIT_FAIL;
+    char err[512];
+    if (a->when && prog_need_date("--when", a->when, NULL, err, sizeof err))
+        return cli_fail("%s", err);
     if (!*a->what)
         return cli_fail("the step is empty");
-    if (!row_exists(s->store, "SELECT 1 FROM plan_activities WHERE id = ?1", a->activity))
+    if (!store_plan_activity_exists(s->store, a->activity))
         return cli_fail("no plan activity %s", a->activity);
-    sqlite3_stmt *q = store_prepare(s->store, "INSERT INTO plan_steps(activity_id, what, who, due) "
-                                              "VALUES (?1,?2,?3,?4)");
-    prog_bind(q, 1, a->activity);
-    prog_bind(q, 2, a->what);
-    prog_bind(q, 3, a->who);
-    prog_bind(q, 4, a->when);
     long long new_id = 0;
-    char detail[80];
-    snprintf(detail, sizeof detail, "activity %s", a->activity);
-    if (prog_write(s->store, q, "add the step", "add", "plan_step", NULL, detail, &new_id))
-        return EXIT_FAIL;
+    if (store_plan_step_add(s->store, a->activity, a->what, a->who, a->when, &new_id, err,
+                            sizeof err))
+        return cli_fail("cannot add the step: %s", err);
     printf("Added step %lld to activity %s\n", new_id, a->activity);
     return EXIT_OK;
 }
@@ -207,26 +134,20 @@ static int step_add(struct site *s, const struct plan_args *a)
 static int step_done(struct site *s, const char *id, const struct plan_args *a)
 {
     day_t d;
-    if (a->date ? prog_need_date("--date", a->date, &d) : site_as_of(s->host, "plan", NULL, &d) != 0)
+    char err[512];
+    if (a->date && prog_need_date("--date", a->date, &d, err, sizeof err))
+        return cli_fail("%s", err);
+    if (!a->date && site_as_of(s->host, "plan", NULL, &d) != 0)
         return EXIT_FAIL;
-    sqlite3_stmt *q = store_prepare(s->store, "SELECT done FROM plan_steps WHERE id = ?1");
-    prog_bind(q, 1, id);
-    int found = sqlite3_step(q);
-    char done[16] = "";
-    if (found == SQLITE_ROW && sqlite3_column_text(q, 0))
-        snprintf(done, sizeof done, "%s", (const char *)sqlite3_column_text(q, 0));
-    sqlite3_reset(q);
-    if (found != SQLITE_ROW)
+    char done[16];
+    if (store_plan_step_state(s->store, id, done, sizeof done) != 0)
         return cli_fail("no plan step %s", id);
     if (*done)
         return cli_fail("step %s is already done (%s)", id, done);
     char date[16];
     date_format(d, date);
-    q = store_prepare(s->store, "UPDATE plan_steps SET done = ?2 WHERE id = ?1");
-    prog_bind(q, 1, id);
-    prog_bind(q, 2, date);
-    if (prog_write(s->store, q, "mark the step done", "done", "plan_step", id, date, NULL))
-        return EXIT_FAIL;
+    if (store_plan_step_done(s->store, id, date, err, sizeof err))
+        return cli_fail("cannot mark the step done: %s", err);
     printf("Step %s done on %s\n", id, date);
     return EXIT_OK;
 }
@@ -241,38 +162,6 @@ static int do_step(struct site *s, int npos, char **pos, const struct plan_args 
 }
 
 /* ------------------------------------------------------------------ show */
-
-static const char steps_sql[] =
-    "SELECT s.id, s.what, s.who, s.due AS \"when\", s.done, s.carried_from IS NOT NULL AS carried, "
-    "s.done IS NULL AND s.due IS NOT NULL AND s.due < ?2 AS overdue "
-    "FROM plan_steps s WHERE s.activity_id = ?1 ORDER BY s.id";
-
-static cJSON *plan_json(struct store *st, sqlite3_int64 id, const char *today)
-{
-    sqlite3_stmt *q = store_prepare(st, "SELECT plan_id AS plan, site_id AS site, created AS "
-                                        "\"from\", through, goal, previous_id AS previous "
-                                        "FROM action_plans WHERE plan_id = ?1");
-    sqlite3_bind_int64(q, 1, id);
-    cJSON *rows = prog_rows(q);
-    cJSON *plan = cJSON_DetachItemFromArray(rows, 0);
-    cJSON_Delete(rows);
-    q = store_prepare(st, "SELECT id, block, title, manager, due, resources, future, "
-                          "carried_from IS NOT NULL AS carried FROM plan_activities "
-                          "WHERE plan_id = ?1 ORDER BY future, CASE block WHEN 'leadership' THEN 1 "
-                          "WHEN 'policies' THEN 2 WHEN 'tracking' THEN 3 WHEN 'visits' THEN 4 "
-                          "WHEN 'complex' THEN 5 WHEN 'measuring' THEN 6 ELSE 7 END, id");
-    sqlite3_bind_int64(q, 1, id);
-    cJSON *acts = prog_rows(q), *act;
-    cJSON_ArrayForEach(act, acts)
-    {
-        sqlite3_stmt *sq = store_prepare(st, steps_sql);
-        sqlite3_bind_int64(sq, 1, (sqlite3_int64)cJSON_GetObjectItem(act, "id")->valuedouble);
-        sqlite3_bind_text(sq, 2, today, -1, SQLITE_TRANSIENT);
-        cJSON_AddItemToObject(act, "steps", prog_rows(sq));
-    }
-    cJSON_AddItemToObject(plan, "activities", acts);
-    return plan;
-}
 
 static const char *str(const cJSON *o, const char *k)
 {
@@ -326,23 +215,22 @@ static int do_show(struct site *s, int npos, char **pos, const struct plan_args 
         return EXIT_USAGE;
     char today[16];
     date_format(d, today);
-    sqlite3_int64 id = 0;
+    long long id = 0;
+    char err[512];
     if (npos == 2) {
-        id = row_exists(s->store, "SELECT 1 FROM action_plans WHERE plan_id = ?1", pos[1])
-                 ? strtoll(pos[1], NULL, 10)
-                 : 0;
+        id = store_plan_exists(s->store, pos[1]) ? strtoll(pos[1], NULL, 10) : 0;
         if (!id)
             return cli_fail("no action plan %s", pos[1]);
     } else {
         if (!a->site)
             return cli_usage_error("plan", "plan show needs --site S or a plan id");
-        if (prog_need_site(s->store, a->site))
-            return EXIT_FAIL;
-        if (!(id = previous_plan(s->store, a->site)))
+        if (prog_need_site(s->store, a->site, err, sizeof err))
+            return cli_fail("%s", err);
+        if (!(id = store_plan_current(s->store, a->site)))
             return cli_fail("site %s has no action plan yet; start one with 'sixbb plan new'",
                             a->site);
     }
-    cJSON *plan = plan_json(s->store, id, today);
+    cJSON *plan = store_plan_json(s->store, id, today);
     if (a->json) {
         json_print(plan);
         return EXIT_OK;
@@ -426,23 +314,17 @@ int cmd_plans(struct cli *cli, int argc, char **argv)
     if (!s)
         return EXIT_FAIL;
     day_t d;
-    char today[16];
-    if ((rc = site_as_of(s->host, "plans", as_of, &d)) != 0 ||
-        (site && (rc = prog_need_site(s->store, site)))) {
+    char today[16], err[512];
+    if ((rc = site_as_of(s->host, "plans", as_of, &d)) != 0) {
         site_close(s);
         return rc;
     }
-    sqlite3_stmt *q = store_prepare(
-        s->store,
-        "SELECT p.plan_id AS plan, p.site_id AS site, p.created AS \"from\", p.through, p.goal, "
-        "count(st.id) - count(st.done) AS open, "
-        "coalesce(sum(st.done IS NULL AND st.due < ?2), 0) AS overdue, count(st.done) AS done "
-        "FROM action_plans p LEFT JOIN plan_activities a ON a.plan_id = p.plan_id "
-        "LEFT JOIN plan_steps st ON st.activity_id = a.id "
-        "WHERE ?1 IS NULL OR p.site_id = ?1 GROUP BY p.plan_id ORDER BY p.site_id, p.plan_id");
-    prog_bind(q, 1, site);
-    prog_bind(q, 2, date_format(d, today));
-    cJSON *rows = prog_rows(q);
+    if (site && prog_need_site(s->store, site, err, sizeof err)) {
+        cli_fail("%s", err);
+        site_close(s);
+        return EXIT_FAIL;
+    }
+    cJSON *rows = store_plans(s->store, site, date_format(d, today));
     if (json) {
         prog_print_json("plans", rows);
     } else {

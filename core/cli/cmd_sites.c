@@ -11,6 +11,7 @@
 #include "program.h"
 #include "report.h"
 #include "site.h"
+#include "store_program.h"
 #include "util.h"
 
 static const char sites_usage[] =
@@ -32,23 +33,6 @@ static const char site_usage[] =
 static const char *const stages[] = {"prepare_launch", "design_implement", "monitor_sustain"};
 static const char *const tracks[] = {"full", "fast_track"};
 
-/* One row per clinic: the current stage is the row that started last (ties: recorded last). */
-static const char list_sql[] =
-    "WITH cur AS (SELECT site_id, stage, track, start_date, row_number() OVER (PARTITION BY "
-    "site_id ORDER BY start_date DESC, id DESC) AS n FROM site_stages), "
-    "met AS (SELECT site_id, max(CASE WHEN type = 'improvement_team' THEN date END) AS it, "
-    "max(CASE WHEN type = 'action_plan' THEN date END) AS ap FROM meetings GROUP BY site_id), "
-    "team AS (SELECT site_id, count(*) AS n, max(role = 'qi_lead') AS qi, "
-    "max(role = 'clinical_champion') AS cc FROM team_members GROUP BY site_id) "
-    "SELECT s.site_id AS site, s.name, cur.stage, cur.track, cur.start_date AS stage_start, "
-    "coalesce(team.n, 0) AS team, "
-    "nullif(trim(CASE WHEN team.qi THEN '' ELSE 'qi_lead' END || ' ' || "
-    "CASE WHEN team.cc THEN '' ELSE 'clinical_champion' END), '') AS missing_roles, "
-    "met.it AS last_improvement_team, met.ap AS last_action_plan "
-    "FROM sites s LEFT JOIN cur ON cur.site_id = s.site_id AND cur.n = 1 "
-    "LEFT JOIN met ON met.site_id = s.site_id LEFT JOIN team ON team.site_id = s.site_id "
-    "ORDER BY s.site_id";
-
 /* missing_roles as a JSON list rather than words separated by spaces. */
 static void roles_to_list(cJSON *rows)
 {
@@ -69,7 +53,7 @@ static void roles_to_list(cJSON *rows)
 
 static int do_list(struct site *s, bool json)
 {
-    cJSON *rows = prog_rows(store_prepare(s->store, list_sql));
+    cJSON *rows = store_sites_overview(s->store);
     if (json) {
         roles_to_list(rows);
         prog_print_json("sites", rows);
@@ -135,61 +119,19 @@ int cmd_sites(struct cli *cli, int argc, char **argv)
     return rc;
 }
 
-/* Stage and track the clinic has now, or NULL when no stage is recorded (caller frees). */
-static void current_stage(struct store *st, const char *site, char **stage, char **track)
-{
-    sqlite3_stmt *q = store_prepare(st, "SELECT stage, track FROM site_stages WHERE site_id = ?1 "
-                                        "ORDER BY start_date DESC, id DESC LIMIT 1");
-    sqlite3_bind_text(q, 1, site, -1, SQLITE_TRANSIENT);
-    *stage = *track = NULL;
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        *stage = xstrdup((const char *)sqlite3_column_text(q, 0));
-        *track = xstrdup((const char *)sqlite3_column_text(q, 1));
-    }
-    sqlite3_reset(q);
-}
-
-static bool save_name(struct store *st, const char *site, const char *name, bool exists)
-{
-    sqlite3_stmt *q =
-        store_prepare(st, exists ? "UPDATE sites SET name = ?2 WHERE site_id = ?1"
-                                 : "INSERT INTO sites(site_id, name) VALUES (?1, ?2)");
-    sqlite3_bind_text(q, 1, site, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, name, -1, SQLITE_TRANSIENT);
-    bool ok = sqlite3_step(q) == SQLITE_DONE;
-    sqlite3_reset(q);
-    return ok && store_audit(st, exists ? "rename" : "create", "site", site, name) == 0;
-}
-
-static bool save_stage(struct store *st, const char *site, const char *stage, const char *track,
-                       const char *date)
-{
-    sqlite3_stmt *q =
-        store_prepare(st, "INSERT INTO site_stages(site_id, stage, track, start_date, "
-                          "recorded_at) VALUES (?1,?2,?3,?4,strftime('%s','now'))");
-    sqlite3_bind_text(q, 1, site, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, stage, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 3, track, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 4, date, -1, SQLITE_TRANSIENT);
-    bool ok = sqlite3_step(q) == SQLITE_DONE;
-    sqlite3_reset(q);
-    char detail[160];
-    snprintf(detail, sizeof detail, "%s (%s) from %s", stage, track, date);
-    return ok && store_audit(st, "stage", "site", site, detail) == 0;
-}
-
 struct set_args {
     const char *site, *stage, *track, *date, *name;
 };
 
 static int validate_set(const struct set_args *a)
 {
-    if (a->stage && prog_need_word("stage", a->stage, stages, ARRAY_LEN(stages)))
-        return EXIT_FAIL;
-    if (a->track && prog_need_word("track", a->track, tracks, ARRAY_LEN(tracks)))
-        return EXIT_FAIL;
-    if (a->date && prog_need_date("--date", a->date, NULL))
-        return EXIT_FAIL;
+    char err[512];
+    if ((a->stage &&
+         prog_need_word("stage", a->stage, stages, ARRAY_LEN(stages), err, sizeof err)) ||
+        (a->track &&
+         prog_need_word("track", a->track, tracks, ARRAY_LEN(tracks), err, sizeof err)) ||
+        (a->date && prog_need_date("--date", a->date, NULL, err, sizeof err)))
+        return cli_fail("%s", err);
     if (a->name && !*a->name)
         return cli_fail("the name is empty");
     return 0;
@@ -197,11 +139,11 @@ static int validate_set(const struct set_args *a)
 
 static int do_set(struct site *s, const struct set_args *a)
 {
-    bool exists = prog_site_exists(s->store, a->site);
+    bool exists = store_site_exists(s->store, a->site);
     if (!exists && !a->name)
         return cli_fail("give --name to add site '%s'", a->site);
     char *stage = NULL, *track = NULL, today[16];
-    current_stage(s->store, a->site, &stage, &track);
+    store_site_stage(s->store, a->site, &stage, &track);
     int rc = EXIT_OK;
     if ((a->stage || a->track) && !a->stage && !stage) {
         rc = cli_fail("site '%s' has no stage yet; give --stage", a->site);
@@ -209,15 +151,14 @@ static int do_set(struct site *s, const struct set_args *a)
         day_t d;
         site_as_of(s->host, "site", NULL, &d);
         const char *date = a->date ? a->date : date_format(d, today);
-        store_begin(s->store);
-        bool ok = !a->name || save_name(s->store, a->site, a->name, exists);
-        if (ok && (a->stage || a->track))
-            ok = save_stage(s->store, a->site, a->stage ? a->stage : stage,
-                            a->track ? a->track
-                            : track  ? track
-                                     : "full",
-                            date);
-        rc = prog_finish(s->store, ok, "update the site");
+        bool staged = a->stage || a->track;
+        const char *track_now = a->track ? a->track : track ? track : "full";
+        char err[512];
+        rc = store_site_update(s->store, a->site, a->name, exists,
+                               staged ? (a->stage ? a->stage : stage) : NULL, track_now, date, err,
+                               sizeof err)
+                 ? cli_fail("cannot update the site: %s", err)
+                 : 0;
         if (rc == 0)
             printf("Site %s updated\n", a->site);
     }

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "program.h"
 #include "site.h"
+#include "store_program.h"
 #include "util.h"
 
 static const char survey_usage[] =
@@ -34,7 +35,7 @@ static int load_row(const struct prog_csv_row *r, void *ud)
 {
     struct survey_load *sl = ud;
     const char *const *v = r->values;
-    if (!prog_site_exists(sl->st, v[0]))
+    if (!store_site_exists(sl->st, v[0]))
         return prog_csv_fail(r, 0, "no site '%s' in this registry", v[0]);
     if (!*v[1])
         return prog_csv_fail(r, 1, "the respondent is empty");
@@ -48,19 +49,8 @@ static int load_row(const struct prog_csv_row *r, void *ud)
     char *end;
     double num = strtod(v[4], &end);
     bool numeric = *end == '\0';
-    sqlite3_stmt *q = store_prepare(
-        sl->st, "INSERT INTO survey_answers(kind, site_id, respondent, date, question, answer, "
-                "value) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(kind, site_id, respondent, "
-                "question) DO UPDATE SET date = excluded.date, answer = excluded.answer, "
-                "value = excluded.value");
-    prog_bind(q, 1, sl->kind);
-    for (int i = 0; i < 5; i++)
-        prog_bind(q, i + 2, v[i]);
-    if (numeric)
-        sqlite3_bind_double(q, 7, num);
-    bool ok = sqlite3_step(q) == SQLITE_DONE;
-    sqlite3_reset(q);
-    if (!ok)
+    const char *const vals[5] = {v[0], v[1], v[2], v[3], v[4]};
+    if (store_survey_put(sl->st, sl->kind, vals, numeric, num) != 0)
         return prog_csv_fail(r, 0, "cannot store the answer: %s", store_errmsg(sl->st));
     sl->rows++;
     return 0;
@@ -70,38 +60,27 @@ static int do_import(struct site *s, const char *kind, const char *file)
 {
     struct survey_load sl = {s->store, kind, 0};
     store_begin(s->store);
-    int rc = prog_csv_each(file, cols, ARRAY_LEN(cols), load_row, &sl);
+    char err[512];
+    int rc = prog_csv_each(file, cols, ARRAY_LEN(cols), load_row, &sl, err, sizeof err);
     char detail[256];
     snprintf(detail, sizeof detail, "%s survey, %d answers", kind, sl.rows);
     bool ok = rc == 0 && store_audit(s->store, "import", "survey", NULL, detail) == 0;
     if (rc != 0) {
         store_rollback(s->store);
-        return EXIT_FAIL;
+        return cli_fail("%s", err);
     }
-    if (prog_finish(s->store, ok, "import the survey"))
-        return EXIT_FAIL;
+    if (store_end(s->store, ok, err, sizeof err))
+        return cli_fail("cannot import the survey: %s", err);
     printf("Loaded %d %s survey answers from %s\n", sl.rows, kind, file);
     return EXIT_OK;
 }
 
-static const char summary_sql[] =
-    "SELECT site_id AS site, question, "
-    "count(CASE WHEN kind = 'kickoff' THEN value END) AS baseline_n, "
-    "avg(CASE WHEN kind = 'kickoff' THEN value END) AS baseline_mean, "
-    "count(CASE WHEN kind = 'outcomes' THEN value END) AS end_n, "
-    "avg(CASE WHEN kind = 'outcomes' THEN value END) AS end_mean, "
-    "avg(CASE WHEN kind = 'outcomes' THEN value END) - avg(CASE WHEN kind = 'kickoff' THEN value "
-    "END) AS change, count(*) - count(value) AS text_answers "
-    "FROM survey_answers WHERE ?1 IS NULL OR site_id = ?1 GROUP BY site_id, question "
-    "ORDER BY site_id, question";
-
 static int do_summary(struct site *s, const char *site, bool json)
 {
-    if (site && prog_need_site(s->store, site))
-        return EXIT_FAIL;
-    sqlite3_stmt *q = store_prepare(s->store, summary_sql);
-    prog_bind(q, 1, site);
-    cJSON *rows = prog_rows(q);
+    char err[512];
+    if (site && prog_need_site(s->store, site, err, sizeof err))
+        return cli_fail("%s", err);
+    cJSON *rows = store_survey_summary(s->store, site);
     if (json) {
         prog_print_json("questions", rows);
         return EXIT_OK;
@@ -135,8 +114,9 @@ int cmd_survey(struct cli *cli, int argc, char **argv)
         return cli_usage_error("survey", "expected 'survey import FILE.csv' or 'survey summary'");
     if (import && !kind)
         return cli_usage_error("survey", "survey import needs --kind kickoff or --kind outcomes");
-    if (import && prog_need_word("survey kind", kind, kinds, ARRAY_LEN(kinds)))
-        return EXIT_FAIL;
+    char err[512];
+    if (import && prog_need_word("survey kind", kind, kinds, ARRAY_LEN(kinds), err, sizeof err))
+        return cli_fail("%s", err);
     struct site *s =
         site_open(cli, summary ? SITE_READONLY : 0, import ? "survey import" : "survey");
     if (!s)

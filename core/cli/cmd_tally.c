@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "program.h"
 #include "site.h"
+#include "store_program.h"
 #include "util.h"
 
 static const char tally_usage[] =
@@ -32,22 +33,16 @@ static int validate(struct site *s, const struct tally_args *a, long *count)
         return cli_usage_error("tally", "tally add needs --site, --measure, --date and --count");
     if (!*a->measure)
         return cli_fail("the measure name is empty");
-    if (prog_need_date("--date", a->date, NULL))
-        return EXIT_FAIL;
+    char err[512];
+    if (prog_need_date("--date", a->date, NULL, err, sizeof err))
+        return cli_fail("%s", err);
     char *end;
     *count = strtol(a->count, &end, 10);
     if (!*a->count || *end || *count < 0 || *count > 1000000)
         return cli_fail("--count '%s' is not a whole number from 0 to 1000000", a->count);
-    if (prog_need_site(s->store, a->site))
-        return EXIT_FAIL;
-    sqlite3_stmt *q = store_prepare(s->store, "SELECT 1 FROM tallies WHERE site_id = ?1 AND "
-                                              "measure = ?2 AND date = ?3");
-    prog_bind(q, 1, a->site);
-    prog_bind(q, 2, a->measure);
-    prog_bind(q, 3, a->date);
-    bool dup = sqlite3_step(q) == SQLITE_ROW;
-    sqlite3_reset(q);
-    if (dup)
+    if (prog_need_site(s->store, a->site, err, sizeof err))
+        return cli_fail("%s", err);
+    if (store_tally_exists(s->store, a->site, a->measure, a->date))
         return cli_fail("site %s already has a %s tally for %s", a->site, a->measure, a->date);
     return 0;
 }
@@ -74,17 +69,10 @@ int cmd_tally(struct cli *cli, int argc, char **argv)
     long count = 0;
     rc = validate(s, &a, &count);
     if (rc == 0) {
-        sqlite3_stmt *q =
-            store_prepare(s->store, "INSERT INTO tallies(site_id, measure, date, count, "
-                                    "note) VALUES (?1,?2,?3,?4,?5)");
-        prog_bind(q, 1, a.site);
-        prog_bind(q, 2, a.measure);
-        prog_bind(q, 3, a.date);
-        sqlite3_bind_int64(q, 4, count);
-        prog_bind(q, 5, a.note);
-        char detail[200];
-        snprintf(detail, sizeof detail, "site %s, %s on %s: %ld", a.site, a.measure, a.date, count);
-        rc = prog_write(s->store, q, "record the tally", "add", "tally", NULL, detail, NULL);
+        char err[512];
+        rc = store_tally_add(s->store, a.site, a.measure, a.date, count, a.note, err, sizeof err)
+                 ? cli_fail("cannot record the tally: %s", err)
+                 : 0;
         if (rc == 0)
             printf("Recorded %s = %ld at site %s on %s\n", a.measure, count, a.site, a.date);
     }
@@ -106,17 +94,12 @@ int cmd_tallies(struct cli *cli, int argc, char **argv)
     struct site *s = site_open(cli, SITE_READONLY, "tallies");
     if (!s)
         return EXIT_FAIL;
-    if (site && prog_need_site(s->store, site)) {
+    char err[512];
+    if (site && prog_need_site(s->store, site, err, sizeof err)) {
         site_close(s);
-        return EXIT_FAIL;
+        return cli_fail("%s", err);
     }
-    sqlite3_stmt *q = store_prepare(s->store, "SELECT site_id AS site, measure, date, count, note "
-                                              "FROM tallies WHERE (?1 IS NULL OR site_id = ?1) AND "
-                                              "(?2 IS NULL OR measure = ?2) "
-                                              "ORDER BY site_id, measure, date");
-    prog_bind(q, 1, site);
-    prog_bind(q, 2, measure);
-    cJSON *rows = prog_rows(q);
+    cJSON *rows = store_tallies(s->store, site, measure);
     if (json) {
         prog_print_json("tallies", rows);
     } else {

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "program.h"
 #include "site.h"
+#include "store_program.h"
 #include "util.h"
 
 static const char team_usage[] =
@@ -30,13 +31,10 @@ struct team_args {
 
 static int do_list(struct site *s, const struct team_args *a)
 {
-    if (a->site && prog_need_site(s->store, a->site))
-        return EXIT_FAIL;
-    sqlite3_stmt *st =
-        store_prepare(s->store, "SELECT id, site_id AS site, role, name, email FROM team_members "
-                                "WHERE ?1 IS NULL OR site_id = ?1 ORDER BY site_id, role, id");
-    prog_bind(st, 1, a->site);
-    cJSON *rows = prog_rows(st);
+    char err[512];
+    if (a->site && prog_need_site(s->store, a->site, err, sizeof err))
+        return cli_fail("%s", err);
+    cJSON *rows = store_team(s->store, a->site);
     if (a->json) {
         prog_print_json("team", rows);
         return EXIT_OK;
@@ -51,26 +49,16 @@ static int do_add(struct site *s, const struct team_args *a)
 {
     if (!a->site || !a->role || !a->name)
         return cli_usage_error("team", "team add needs --site, --role and --name");
-    if (prog_need_word("role", a->role, roles, ARRAY_LEN(roles)))
-        return EXIT_FAIL;
+    char err[512];
+    if (prog_need_word("role", a->role, roles, ARRAY_LEN(roles), err, sizeof err))
+        return cli_fail("%s", err);
     if (!*a->name)
         return cli_fail("the name is empty");
-    if (prog_need_site(s->store, a->site))
-        return EXIT_FAIL;
-    sqlite3_stmt *st =
-        store_prepare(s->store, "INSERT INTO team_members(site_id, role, name, email, "
-                                "added_at) VALUES (?1,?2,?3,?4,strftime('%s','now'))");
-    prog_bind(st, 1, a->site);
-    prog_bind(st, 2, a->role);
-    prog_bind(st, 3, a->name);
-    prog_bind(st, 4, a->email);
+    if (prog_need_site(s->store, a->site, err, sizeof err))
+        return cli_fail("%s", err);
     long long new_id = 0;
-    char detail[120];
-    snprintf(detail, sizeof detail, "%s at site %s", a->role, a->site);
-    /* The audit entry names the role, never the person. */
-    if (prog_write(s->store, st, "add the team member", "add", "team_member", NULL, detail,
-                   &new_id))
-        return EXIT_FAIL;
+    if (store_team_add(s->store, a->site, a->role, a->name, a->email, &new_id, err, sizeof err))
+        return cli_fail("cannot add the team member: %s", err);
     printf("Added team member %lld (%s) to site %s\n", new_id, a->role, a->site);
     return EXIT_OK;
 }
@@ -79,21 +67,13 @@ static int do_remove(struct site *s, const struct team_args *a, int npos, char *
 {
     if (!a->site || npos != 2)
         return cli_usage_error("team", "team remove needs --site and one member id");
-    if (prog_need_site(s->store, a->site))
-        return EXIT_FAIL;
-    sqlite3_stmt *st = store_prepare(s->store, "SELECT 1 FROM team_members WHERE id = ?1 AND "
-                                               "site_id = ?2");
-    prog_bind(st, 1, pos[1]);
-    prog_bind(st, 2, a->site);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    if (!found)
+    char err[512];
+    if (prog_need_site(s->store, a->site, err, sizeof err))
+        return cli_fail("%s", err);
+    if (!store_team_member_at(s->store, pos[1], a->site))
         return cli_fail("no team member %s at site %s", pos[1], a->site);
-    st = store_prepare(s->store, "DELETE FROM team_members WHERE id = ?1");
-    prog_bind(st, 1, pos[1]);
-    if (prog_write(s->store, st, "remove the team member", "remove", "team_member", pos[1], a->site,
-                   NULL))
-        return EXIT_FAIL;
+    if (store_team_remove(s->store, pos[1], a->site, err, sizeof err))
+        return cli_fail("cannot remove the team member: %s", err);
     printf("Removed team member %s from site %s\n", pos[1], a->site);
     return EXIT_OK;
 }

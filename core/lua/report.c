@@ -15,6 +15,7 @@
 #include "report.h"
 #include "runchart.h"
 #include "store.h"
+#include "store_report.h"
 #include "util.h"
 #include "shared_eval.h"
 
@@ -109,70 +110,46 @@ static void set_s(lua_State *L, const char *k, const char *v)
     lua_setfield(L, -2, k);
 }
 
-static char *col_dup(struct eval_result *r, sqlite3_stmt *st, int i)
+static char *col_dup(struct eval_result *r, const struct store_value *v)
 {
-    return eval_result_strdup(r, (const char *)sqlite3_column_text(st, i));
+    return eval_result_strdup(r, v->type == STORE_NULL ? NULL : v->s);
 }
 
-static void load_rows(sqlite3_stmt *st, struct eval_result *r);
+/* One stored gap into the result. */
+static int add_row(const struct store_row *row, void *ud)
+{
+    struct eval_result *r = ud;
+    const struct store_value *v = row->values;
+    if (r->ngaps == r->capgaps) {
+        r->capgaps = r->capgaps ? r->capgaps * 2 : 64;
+        r->gaps = xrealloc(r->gaps, r->capgaps * sizeof *r->gaps);
+    }
+    struct gap *g = &r->gaps[r->ngaps++];
+    g->check = col_dup(r, &v[0]);
+    g->plugin = NULL;
+    g->patient = col_dup(r, &v[1]);
+    g->clinician = col_dup(r, &v[2]);
+    g->site = col_dup(r, &v[3]);
+    g->severity = col_dup(r, &v[4]);
+    if (v[5].type == STORE_NULL || date_parse(v[5].s, v[5].len, &g->due) != 0)
+        g->due = DATE_NONE;
+    g->detail = col_dup(r, &v[6]);
+    g->level = g->patient ? LEVEL_PATIENT : g->clinician ? LEVEL_CLINICIAN : LEVEL_SITE;
+    return 0;
+}
 
 /* Loads the stored results of a whole-population evaluation for the date, if there was one. */
 static bool load_stored(struct store *s, const struct query *q, struct eval_result *r)
 {
     char d[16];
     date_format(q->as_of, d);
-    sqlite3_stmt *ev = store_prepare(s, "SELECT patients_evaluated, ltot, excluded FROM "
-                                        "evaluations WHERE as_of = ?1");
-    if (!ev)
+    if (store_evaluation_counts(s, d, &r->patients, &r->ltot, &r->excluded) != 1)
         return false;
-    sqlite3_bind_text(ev, 1, d, -1, SQLITE_TRANSIENT);
-    bool found = sqlite3_step(ev) == SQLITE_ROW;
-    if (found) {
-        r->patients = sqlite3_column_int(ev, 0);
-        r->ltot = sqlite3_column_int(ev, 1);
-        r->excluded = sqlite3_column_int(ev, 2);
-    }
-    sqlite3_reset(ev);
-    if (!found)
-        return false;
-    sqlite3_stmt *st = store_prepare(
-        s, "SELECT check_id, patient_id, clinician_id, site_id, severity, due, detail FROM "
-           "check_results WHERE as_of = ?1 AND (?2 IS NULL OR site_id = ?2) AND (?3 IS NULL OR "
-           "clinician_id = ?3) AND (?4 IS NULL OR patient_id = ?4)");
     size_t rounds = q->f.npatients ? q->f.npatients : 1;
-    for (size_t k = 0; k < rounds && !q->empty_list; k++) {
-        sqlite3_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
-        const char *binds[] = {q->f.site, q->f.clinician,
-                               q->f.npatients ? q->f.patients[k] : q->f.patient};
-        for (int i = 0; i < 3; i++)
-            if (binds[i])
-                sqlite3_bind_text(st, i + 2, binds[i], -1, SQLITE_TRANSIENT);
-        load_rows(st, r);
-        sqlite3_reset(st);
-    }
+    for (size_t k = 0; k < rounds && !q->empty_list; k++)
+        store_results_each(s, d, q->f.site, q->f.clinician,
+                           q->f.npatients ? q->f.patients[k] : q->f.patient, add_row, r);
     return true;
-}
-
-static void load_rows(sqlite3_stmt *st, struct eval_result *r)
-{
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        if (r->ngaps == r->capgaps) {
-            r->capgaps = r->capgaps ? r->capgaps * 2 : 64;
-            r->gaps = xrealloc(r->gaps, r->capgaps * sizeof *r->gaps);
-        }
-        struct gap *g = &r->gaps[r->ngaps++];
-        g->check = col_dup(r, st, 0);
-        g->plugin = NULL;
-        g->patient = col_dup(r, st, 1);
-        g->clinician = col_dup(r, st, 2);
-        g->site = col_dup(r, st, 3);
-        g->severity = col_dup(r, st, 4);
-        const char *due = (const char *)sqlite3_column_text(st, 5);
-        if (!due || date_parse(due, strlen(due), &g->due) != 0)
-            g->due = DATE_NONE;
-        g->detail = col_dup(r, st, 6);
-        g->level = g->patient ? LEVEL_PATIENT : g->clinician ? LEVEL_CLINICIAN : LEVEL_SITE;
-    }
 }
 
 static const char *const level_names[] = {"patient", "clinician", "site"};
@@ -462,9 +439,6 @@ static int l_names(lua_State *L)
     if (!show || !h->store)
         return 1;
     int out = lua_gettop(L);
-    sqlite3_stmt *st = store_prepare(h->store, "SELECT name FROM patients WHERE patient_id = ?1");
-    if (!st)
-        return 1;
     lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
     for (lua_Integer i = 1; i <= n; i++) {
         if (lua_rawgeti(L, 1, i) != LUA_TSTRING) {
@@ -472,12 +446,12 @@ static int l_names(lua_State *L)
             continue;
         }
         const char *id = lua_tostring(L, -1);
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-            lua_pushstring(L, (const char *)sqlite3_column_text(st, 0));
+        char *name = store_patient_name(h->store, id);
+        if (name) {
+            lua_pushstring(L, name);
+            free(name);
             lua_setfield(L, out, id);
         }
-        sqlite3_reset(st);
         lua_pop(L, 1);
     }
     return 1;

@@ -11,6 +11,7 @@
 int luaopen_sixbb_query(lua_State *L);
 int luaopen_sixbb_report(lua_State *L);
 int luaopen_sixbb_measures(lua_State *L);
+int luaopen_sixbb_data(lua_State *L);
 
 struct host *site_host_load(struct store *store, const char *site_dir, bool quiet,
                             void (*prepare)(struct host *h, void *arg), void *arg, char **why)
@@ -22,6 +23,7 @@ struct host *site_host_load(struct store *store, const char *site_dir, bool quie
     }
     h->quiet = quiet;
     host_api_add(h, "query", luaopen_sixbb_query);
+    host_api_add(h, "data", luaopen_sixbb_data);
     host_api_add(h, "timer", luaopen_sixbb_timer);
     host_api_add(h, "med", luaopen_sixbb_med_lazy);
     if (prepare)

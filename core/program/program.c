@@ -8,29 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "csvread.h"
 #include "json.h"
+#include "store_program.h"
 #include "util.h"
 
 const char *const prog_blocks[6] = {"leadership", "policies", "tracking",
                                     "visits",     "complex",  "measuring"};
 
-bool prog_site_exists(struct store *s, const char *site)
+int prog_need_site(struct store *s, const char *site, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = store_prepare(s, "SELECT 1 FROM sites WHERE site_id = ?1");
-    sqlite3_bind_text(st, 1, site, -1, SQLITE_TRANSIENT);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
+    if (store_site_exists(s, site))
+        return 0;
+    snprintf(err, errlen, "no site '%s' in this registry", site);
+    return 1;
 }
 
-int prog_need_site(struct store *s, const char *site)
-{
-    return prog_site_exists(s, site) ? 0 : cli_fail("no site '%s' in this registry", site);
-}
-
-int prog_need_word(const char *what, const char *value, const char *const *words, size_t n)
+int prog_need_word(const char *what, const char *value, const char *const *words, size_t n,
+                   char *err, size_t errlen)
 {
     struct buf list = {0};
     for (size_t i = 0; i < n; i++) {
@@ -40,46 +35,21 @@ int prog_need_word(const char *what, const char *value, const char *const *words
         }
         buf_printf(&list, "%s%s", i ? ", " : "", words[i]);
     }
-    cli_fail("%s '%s' is not one of %s", what, value, list.data);
+    snprintf(err, errlen, "%s '%s' is not one of %s", what, value, list.data);
     buf_free(&list);
-    return EXIT_FAIL;
+    return 1;
 }
 
-int prog_need_date(const char *option, const char *value, day_t *out)
+int prog_need_date(const char *option, const char *value, day_t *out, char *err, size_t errlen)
 {
     day_t d;
-    if (date_parse(value, strlen(value), &d) != 0)
-        return cli_fail("%s '%s' is not a date (YYYY-MM-DD)", option, value);
+    if (date_parse(value, strlen(value), &d) != 0) {
+        snprintf(err, errlen, "%s '%s' is not a date (YYYY-MM-DD)", option, value);
+        return 1;
+    }
     if (out)
         *out = d;
     return 0;
-}
-
-cJSON *prog_rows(sqlite3_stmt *st)
-{
-    cJSON *arr = cJSON_CreateArray();
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        cJSON *o = cJSON_CreateObject();
-        for (int i = 0; i < sqlite3_column_count(st); i++) {
-            const char *k = sqlite3_column_name(st, i);
-            switch (sqlite3_column_type(st, i)) {
-            case SQLITE_INTEGER:
-                cJSON_AddNumberToObject(o, k, (double)sqlite3_column_int64(st, i));
-                break;
-            case SQLITE_FLOAT:
-                cJSON_AddItemToObject(o, k, json_num_rounded(sqlite3_column_double(st, i), 2));
-                break;
-            case SQLITE_NULL:
-                cJSON_AddNullToObject(o, k);
-                break;
-            default:
-                cJSON_AddStringToObject(o, k, (const char *)sqlite3_column_text(st, i));
-            }
-        }
-        cJSON_AddItemToArray(arr, o);
-    }
-    sqlite3_reset(st);
-    return arr;
 }
 
 /* A cell as text: numbers without needless decimals, null as "-". */
@@ -145,50 +115,6 @@ void prog_print_json(const char *key, cJSON *rows)
     json_print(root);
 }
 
-int prog_write(struct store *s, sqlite3_stmt *st, const char *what, const char *action,
-               const char *entity, const char *id, const char *detail, long long *new_id)
-{
-    if (!st)
-        return cli_fail("cannot %s: %s", what, store_errmsg(s));
-    if (store_begin(s) != 0) {
-        sqlite3_reset(st);
-        return cli_fail("cannot %s: %s", what, store_errmsg(s));
-    }
-    bool ok = sqlite3_step(st) == SQLITE_DONE;
-    sqlite3_reset(st);
-    /* Read the new row's id before the audit entry becomes the last insert. */
-    long long rowid = (long long)sqlite3_last_insert_rowid(store_db(s));
-    char idtxt[24];
-    snprintf(idtxt, sizeof idtxt, "%lld", rowid);
-    ok = ok && store_audit(s, action, entity, id ? id : idtxt, detail) == 0;
-    if (new_id)
-        *new_id = rowid;
-    return prog_finish(s, ok, what);
-}
-
-int prog_finish(struct store *s, bool ok, const char *what)
-{
-    if (!ok) {
-        /* Keep SQLite's reason: the rollback would replace it. */
-        char *why = xstrdup(store_errmsg(s));
-        store_rollback(s);
-        cli_fail("cannot %s: %s", what, why);
-        free(why);
-        return EXIT_FAIL;
-    }
-    if (store_commit(s) != 0)
-        return cli_fail("cannot %s: %s", what, store_errmsg(s));
-    return 0;
-}
-
-void prog_bind(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 struct csv_state {
     const char *file;
     const char *const *cols;
@@ -196,6 +122,8 @@ struct csv_state {
     size_t column[16];
     int (*fn)(const struct prog_csv_row *row, void *ud);
     void *ud;
+    char *err;
+    size_t errlen;
 };
 
 static int header(struct csv_state *cs, const struct csv_record *rec)
@@ -205,9 +133,11 @@ static int header(struct csv_state *cs, const struct csv_record *rec)
         for (size_t f = 0; f < rec->n; f++)
             if (strcmp(rec->fields[f].text, cs->cols[c]) == 0)
                 cs->column[c] = f + 1;
-        if (!cs->column[c])
-            return cli_fail("%s:%ld: the header has no column '%s'", cs->file, rec->line,
-                            cs->cols[c]);
+        if (!cs->column[c]) {
+            snprintf(cs->err, cs->errlen, "%s:%ld: the header has no column '%s'", cs->file,
+                     rec->line, cs->cols[c]);
+            return 1;
+        }
     }
     return 0;
 }
@@ -222,36 +152,44 @@ static int csv_row(const struct csv_record *rec, void *ud)
     const char *values[16];
     for (size_t c = 0; c < cs->ncols; c++)
         values[c] = cs->column[c] <= rec->n ? rec->fields[cs->column[c] - 1].text : "";
-    struct prog_csv_row row = {cs->file, rec->line, values, cs->column};
+    struct prog_csv_row row = {cs->file, rec->line, values, cs->column, cs->err, cs->errlen};
     return cs->fn(&row, cs->ud);
 }
 
 int prog_csv_each(const char *path, const char *const *cols, size_t ncols,
-                  int (*fn)(const struct prog_csv_row *row, void *ud), void *ud)
+                  int (*fn)(const struct prog_csv_row *row, void *ud), void *ud, char *err,
+                  size_t errlen)
 {
     size_t len;
     char *data = read_file(path, &len);
-    if (!data)
-        return cli_fail("cannot read %s: %s", path, strerror(errno));
-    struct csv_state cs = {path, cols, ncols < 16 ? ncols : 16, {0}, fn, ud};
-    char err[256];
+    if (!data) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        return 1;
+    }
+    struct csv_state cs = {path, cols, ncols < 16 ? ncols : 16, {0}, fn, ud, err, errlen};
+    char why[256];
     long line = 0;
-    int rc = csv_read(data, len, csv_row, &cs, err, sizeof err, &line);
+    int rc = csv_read(data, len, csv_row, &cs, why, sizeof why, &line);
     free(data);
-    if (rc < 0)
-        return cli_fail("%s:%s", path, err);
-    if (rc == 0 && cs.column[0] == 0)
-        return cli_fail("%s: the file is empty (a header row is needed)", path);
-    return rc ? EXIT_FAIL : 0;
+    if (rc < 0) {
+        snprintf(err, errlen, "%s:%s", path, why);
+        return 1;
+    }
+    if (rc == 0 && cs.column[0] == 0) {
+        snprintf(err, errlen, "%s: the file is empty (a header row is needed)", path);
+        return 1;
+    }
+    return rc ? 1 : 0;
 }
 
 int prog_csv_fail(const struct prog_csv_row *row, size_t col, const char *fmt, ...)
 {
+    int n = snprintf(row->err, row->errlen, "%s:%ld:%zu: ", row->file, row->line, row->column[col]);
+    if (n < 0 || (size_t)n >= row->errlen)
+        return 1;
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "sixbb: %s:%ld:%zu: ", row->file, row->line, row->column[col]);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(row->err + n, row->errlen - (size_t)n, fmt, ap);
     va_end(ap);
-    return EXIT_FAIL;
+    return 1;
 }

@@ -13,6 +13,7 @@
 #include "tojson.h"
 #include "report_doc.h"
 #include "store.h"
+#include "store_report.h"
 #include "util.h"
 
 /* The registered report id nearest to id, or NULL; pops nothing. */
@@ -209,19 +210,5 @@ int report_record(struct store *s, const char *id, day_t as_of, const char *form
 {
     char d[16];
     date_format(as_of, d);
-    sqlite3_stmt *st = store_prepare(s, "INSERT INTO report_runs(report, as_of, format, path, "
-                                        "produced_at, site) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, format, -1, SQLITE_TRANSIENT);
-    if (path)
-        sqlite3_bind_text(st, 4, path, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
-    if (site)
-        sqlite3_bind_text(st, 6, site, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-    sqlite3_reset(st);
-    return rc;
+    return store_report_run_add(s, id, d, format, path, (long long)time(NULL), site);
 }

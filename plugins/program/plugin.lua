@@ -15,36 +15,28 @@ local function send_to(ctx, role, subject, lines)
   return true
 end
 
-local function count(sql, ...)
-  return sixbb.query(sql, ...)[1].n
-end
+local data = sixbb.data
 
 local function site_ids()
   local ids = {}
-  for _, r in ipairs(sixbb.query("SELECT site_id FROM sites ORDER BY site_id")) do
+  for _, r in ipairs(data.sites.list()) do
     ids[#ids + 1] = r.site_id
   end
   return ids
 end
 
--- Only each site's latest plan is the one being worked: a new plan carries the unfinished
--- steps forward and leaves the earlier plan as it was, so counting every plan would count a
--- carried step twice and keep reminding of it after it was done in the new plan.
-local LATEST_PLAN = "p.plan_id = (SELECT max(plan_id) FROM action_plans WHERE site_id = p.site_id)"
-local OPEN_STEPS_FROM = [[
-    FROM plan_steps s
-    JOIN plan_activities a ON a.id = s.activity_id
-    JOIN action_plans p ON p.plan_id = a.plan_id
-    WHERE s.done IS NULL AND ]] .. LATEST_PLAN
+-- Only each site's current plan (its latest) is the one being worked: a new plan carries the
+-- unfinished steps forward and leaves the earlier plan as it was, so counting every plan would
+-- count a carried step twice and keep reminding of it after it was done in the new plan. The
+-- sixbb.data.plans reads count the current plans only.
+local function open_step_count(site)
+  return data.plans.open_step_counts(site).open
+end
 
 -- Open steps of every site's current action plan, oldest due date first (steps without a date
 -- last).
 local function open_steps(through)
-  return sixbb.query([[
-    SELECT p.site_id, p.plan_id, a.block, a.title AS activity, s.id AS step_id, s.what, s.who,
-           s.due ]] .. OPEN_STEPS_FROM .. [[
-      AND (?1 IS NULL OR (s.due IS NOT NULL AND s.due <= ?1))
-    ORDER BY s.due IS NULL, s.due, p.site_id, s.id]], through)
+  return data.plans.open_steps(through)
 end
 
 local function step_line(s)
@@ -56,10 +48,7 @@ end
 local function snapshot_lines()
   local lines = {}
   for _, m in ipairs(sixbb.registry("measures")) do
-    local r = sixbb.query([[
-      SELECT period, numerator, denominator, value FROM measure_snapshots
-      WHERE measure_id = ? AND site_id = '' AND clinician_id = ''
-      ORDER BY period DESC LIMIT 1]], m.id)[1]
+    local r = data.measures.latest_snapshot(m.id)
     if r then
       lines[#lines + 1] = string.format("- %s (%s): %s%s", m.title, r.period,
         r.value and string.format("%.3g", r.value) or "no value",
@@ -77,10 +66,8 @@ local function team_meeting(ctx)
     "The improvement team meets at least once a month. Time to set this month's meeting.",
     "",
     string.format("Sites: %d (%s)", #sites, #sites > 0 and table.concat(sites, ", ") or "none yet"),
-    string.format("Open action-plan steps: %d",
-      count("SELECT count(*) AS n " .. OPEN_STEPS_FROM)),
-    string.format("Milestones in progress: %d",
-      count("SELECT count(*) AS n FROM milestone_status WHERE status = 'in_progress'")),
+    string.format("Open action-plan steps: %d", open_step_count(nil)),
+    string.format("Milestones in progress: %d", data.milestones.counts(nil).in_progress),
     "",
     "Suggested agenda: progress on the action plan, data review, barriers, next steps.",
   }
@@ -143,11 +130,9 @@ local function learning_call(ctx)
     "",
   }
   for _, id in ipairs(site_ids()) do
+    local ms = data.milestones.counts(id)
     lines[#lines + 1] = string.format("- %s: %d milestone(s) complete, %d in progress, %d open "
-      .. "action-plan step(s)", id,
-      count("SELECT count(*) AS n FROM milestone_status WHERE site_id = ? AND status = 'complete'", id),
-      count("SELECT count(*) AS n FROM milestone_status WHERE site_id = ? AND status = 'in_progress'", id),
-      count("SELECT count(*) AS n " .. OPEN_STEPS_FROM .. " AND p.site_id = ?", id))
+      .. "action-plan step(s)", id, ms.complete, ms.in_progress, open_step_count(id))
   end
   if #lines == 2 then
     lines[#lines + 1] = "(no sites recorded yet)"
@@ -156,7 +141,7 @@ local function learning_call(ctx)
 end
 
 local function care_gap_digest(ctx)
-  local latest = sixbb.query("SELECT max(as_of) AS as_of FROM check_results")[1].as_of
+  local latest = data.results.latest_as_of().as_of
   local addresses = ctx.recipients.clinicians or {}
   local any = false
   for clinician, to in pairs(addresses) do
@@ -166,10 +151,7 @@ local function care_gap_digest(ctx)
       lines = { "There are no stored evaluation results yet, so there is no care-gap digest.",
         "Run an evaluation to store results; the next digest will use them." }
     else
-      local rows = sixbb.query([[
-        SELECT check_id, severity, count(*) AS n FROM check_results
-        WHERE as_of = ? AND clinician_id = ? GROUP BY check_id, severity
-        ORDER BY n DESC, check_id]], latest, clinician)
+      local rows = data.results.by_check(latest, clinician)
       lines = { string.format("Care gaps for clinician %s in the evaluation as of %s:", clinician,
         latest), "" }
       for _, r in ipairs(rows) do
@@ -238,10 +220,7 @@ local function huddle_lists(ctx)
   end
   local day = next_clinic_day(ctx.as_of)
   local addresses = ctx.recipients.clinicians or {}
-  local rows = sixbb.query([[
-    SELECT clinician_id, count(*) AS n FROM appointments
-    WHERE date = ?1 AND clinician_id IS NOT NULL AND coalesce(status, 'scheduled') = 'scheduled'
-    GROUP BY clinician_id ORDER BY clinician_id]], day)
+  local rows = data.appointments.by_clinician(day)
   for _, r in ipairs(rows) do
     local path = sixbb.report.run(ctx.params.report, { as_of = day, clinician = r.clinician_id })
     local to = addresses[r.clinician_id]

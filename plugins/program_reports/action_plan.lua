@@ -6,15 +6,13 @@ local common = require "common"
 
 local function plan_of(site, id)
   if id and id > 0 then
-    return sixbb.query("SELECT * FROM action_plans WHERE plan_id = ?1 AND site_id = ?2", id, site)[1]
+    return sixbb.data.plans.get(id, site)
   end
-  return sixbb.query("SELECT * FROM action_plans WHERE site_id = ?1 ORDER BY plan_id DESC LIMIT 1",
-                     site)[1]
+  return sixbb.data.plans.current(site)
 end
 
 local function steps_of(activity, as_of)
-  local steps = sixbb.query("SELECT id, what, who, due, done, carried_from FROM plan_steps "
-                            .. "WHERE activity_id = ?1 ORDER BY id", activity)
+  local steps = sixbb.data.plans.steps(activity)
   for _, s in ipairs(steps) do
     s.overdue = s.done == nil and s.due ~= nil and s.due < as_of
     s.status = s.done and "done" or s.overdue and "OVERDUE" or "open"
@@ -62,17 +60,14 @@ end
 -- Milestone rows for the clinic: the registered ones, then the local ones, with their status.
 local function milestone_rows(site)
   local status = {}
-  for _, r in ipairs(sixbb.query("SELECT milestone_id, status, date, note FROM milestone_status "
-                                 .. "WHERE site_id = ?1", site)) do
+  for _, r in ipairs(sixbb.data.milestones.status(site)) do
     status[r.milestone_id] = r
   end
   local list = {}
   for _, m in ipairs(sixbb.registry("milestones")) do
     list[#list + 1] = { id = m.id, title = m.title, block = m.plugin, n = #list }
   end
-  for _, m in ipairs(sixbb.query("SELECT milestone_id, block, title FROM local_milestones WHERE "
-                                 .. "site_id IS NULL OR site_id = ?1 ORDER BY created_at, "
-                                 .. "milestone_id", site)) do
+  for _, m in ipairs(sixbb.data.milestones.added(site)) do
     list[#list + 1] = { id = m.milestone_id, title = m.title .. " (local)", block = m.block, n = #list }
   end
   table.sort(list, function(a, b)
@@ -96,8 +91,7 @@ local function run(ctx)
   if not plan then
     error("site " .. site.site_id .. " has no action plan yet; start one with 'sixbb plan new'", 0)
   end
-  local acts = sixbb.query("SELECT id, block, title, manager, due, resources, future, carried_from "
-                           .. "FROM plan_activities WHERE plan_id = ?1 ORDER BY id", plan.plan_id)
+  local acts = sixbb.data.plans.activities(plan.plan_id)
   local overview, future, by_block = {}, {}, {}
   local open_total, late_total, done_total = 0, 0, 0
   for _, a in ipairs(acts) do

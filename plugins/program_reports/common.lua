@@ -20,8 +20,7 @@ function M.block_rank(b)
 end
 
 function M.sites(only)
-  return sixbb.query("SELECT site_id, name FROM sites WHERE ?1 IS NULL OR site_id = ?1 "
-                     .. "ORDER BY site_id", only)
+  return sixbb.data.sites.list(only)
 end
 
 -- The clinic a single-clinic report is about: ctx.site, or the only clinic there is.
@@ -37,9 +36,7 @@ function M.one_site(ctx)
 end
 
 function M.stage(site, as_of)
-  return sixbb.query("SELECT stage, track, start_date FROM site_stages WHERE site_id = ?1 AND "
-                     .. "start_date <= ?2 ORDER BY start_date DESC, id DESC LIMIT 1",
-                     site, as_of)[1] or {}
+  return sixbb.data.sites.stage(site, as_of) or {}
 end
 
 function M.words(id)

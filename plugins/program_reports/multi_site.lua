@@ -4,13 +4,10 @@
 local sixbb = require "sixbb"
 local common = require "common"
 
-local function one(sql, ...)
-  return sixbb.query(sql, ...)[1] or {}
-end
+local data = sixbb.data
 
 local function last_meeting(site, kind, as_of)
-  return one("SELECT max(date) AS d FROM meetings WHERE site_id = ?1 AND type = ?2 AND date <= ?3",
-             site, kind, as_of).d
+  return data.meetings.last(site, kind, as_of).date
 end
 
 -- The next meeting by cadence: `days` after the last, or now when none is on record.
@@ -23,17 +20,12 @@ end
 local function row_for(site, ctx, attention)
   local id, p = site.site_id, ctx.params
   local stage = common.stage(id, ctx.as_of)
-  local ms = one("SELECT count(CASE WHEN status = 'complete' THEN 1 END) AS done, "
-                 .. "count(CASE WHEN status = 'in_progress' THEN 1 END) AS going "
-                 .. "FROM milestone_status WHERE site_id = ?1", id)
-  local steps = one("SELECT count(*) AS open, count(CASE WHEN s.due < ?2 THEN 1 END) AS late "
-                    .. "FROM plan_steps s JOIN plan_activities a ON a.id = s.activity_id "
-                    .. "WHERE s.done IS NULL AND a.plan_id = (SELECT max(plan_id) FROM action_plans "
-                    .. "WHERE site_id = ?1)", id, ctx.as_of)
+  local ms = data.milestones.counts(id)
+  -- Open steps of the clinic's current plan only.
+  local steps = data.plans.open_step_counts(id, ctx.as_of)
   -- Gaps of the latest evaluation on or before the date: a clinic with none then has none,
   -- whatever older evaluations found.
-  local gaps = one("SELECT count(*) AS n FROM check_results WHERE site_id = ?1 AND as_of = "
-                   .. "(SELECT max(as_of) FROM evaluations WHERE as_of <= ?2)", id, ctx.as_of)
+  local gaps = data.results.open_gaps(id, ctx.as_of)
   local it_last = last_meeting(id, "improvement_team", ctx.as_of)
   local ap_last = last_meeting(id, "action_plan", ctx.as_of)
   local it_next, it_late = next_meeting(it_last, p.team_days, ctx.as_of)
@@ -42,23 +34,23 @@ local function row_for(site, ctx, attention)
   if not active then ap_next, ap_late, it_next, it_late = "", false, "", false end
   local missing = {}
   for _, role in ipairs({ "qi_lead", "clinical_champion" }) do
-    if not one("SELECT 1 AS y FROM team_members WHERE site_id = ?1 AND role = ?2", id, role).y then
+    if not data.team.has_role(id, role) then
       missing[#missing + 1] = common.words(role)
     end
   end
   if it_late then attention[#attention + 1] = id .. ": improvement-team meeting due (" .. it_next .. ")" end
   if ap_late then attention[#attention + 1] = id .. ": action-plan meeting due (" .. ap_next .. ")" end
-  if (steps.late or 0) > 0 then
-    attention[#attention + 1] = id .. ": " .. steps.late .. " overdue action-plan step(s)"
+  if steps.overdue > 0 then
+    attention[#attention + 1] = id .. ": " .. steps.overdue .. " overdue action-plan step(s)"
   end
   if #missing > 0 then attention[#attention + 1] = id .. ": no " .. table.concat(missing, " or ") end
   if not stage.stage then attention[#attention + 1] = id .. ": no program stage recorded" end
   return {
     site = id, name = site.name, stage = common.words(stage.stage or "not set"),
     track = common.words(stage.track or ""), since = stage.start_date or "",
-    ms_done = ms.done or 0, ms_going = ms.going or 0,
+    ms_done = ms.complete, ms_going = ms.in_progress,
     team_last = it_last or "", team_next = it_next, plan_last = ap_last or "", plan_next = ap_next,
-    open_steps = steps.open or 0, overdue_steps = steps.late or 0, open_gaps = gaps.n or 0,
+    open_steps = steps.open, overdue_steps = steps.overdue, open_gaps = gaps.n,
   }
 end
 
@@ -67,8 +59,7 @@ local function run(ctx)
   for _, site in ipairs(common.sites(ctx.site)) do
     rows[#rows + 1] = row_for(site, ctx, attention)
   end
-  local ev = one("SELECT as_of, ltot FROM evaluations WHERE as_of <= ?1 ORDER BY as_of DESC LIMIT 1",
-                 ctx.as_of)
+  local ev = data.evaluations.latest(ctx.as_of) or {}
   local figures = { { label = "Clinics", value = #rows } }
   if ev.as_of then
     figures[#figures + 1] = { label = "Patients on LtOT", value = ev.ltot, note = "evaluation of " .. ev.as_of }

@@ -19,10 +19,7 @@ end
 
 local function stats(site)
   local out = {}
-  for _, r in ipairs(sixbb.query("SELECT occasion, item, count(*) AS n, avg(score) AS mean, "
-                                 .. "min(score) AS lo, max(score) AS hi FROM self_assessments "
-                                 .. "WHERE site_id = ?1 GROUP BY occasion, item ORDER BY item",
-                                 site)) do
+  for _, r in ipairs(sixbb.data.assessment.scores(site)) do
     out[r.occasion] = out[r.occasion] or {}
     out[r.occasion][r.item] = r
   end

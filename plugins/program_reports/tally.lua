@@ -8,10 +8,8 @@ local function run(ctx)
   local sections, total = {}, 0
   for _, site in ipairs(common.sites(ctx.site)) do
     local series, names = {}, {}
-    for _, r in ipairs(sixbb.query("SELECT measure, date, count FROM tallies WHERE site_id = ?1 "
-                                   .. "AND (?2 IS NULL OR measure = ?2) AND (?3 IS NULL OR date >= ?3) "
-                                   .. "AND date <= ?4 ORDER BY measure, date",
-                                   site.site_id, measure, ctx.from, ctx.to or ctx.as_of)) do
+    for _, r in ipairs(sixbb.data.tallies.series(site.site_id, measure, ctx.from,
+                                                 ctx.to or ctx.as_of)) do
       if not series[r.measure] then
         series[r.measure] = {}
         names[#names + 1] = r.measure

@@ -27,33 +27,22 @@ local function section(id, title, text, columns, rows, empty)
   return { id = id, title = title, text = text, blocks = blocks }
 end
 
--- Runs a listing whose SQL ends in "LIMIT ?1" and counts every row it would list without it.
-local function listed(sql, ...)
-  local rows = sixbb.query(sql, ...)
-  local total = sixbb.query("SELECT count(*) AS n FROM (" .. sql:gsub("LIMIT %?1%s*$", "") .. ")", ...)
-  return rows, total[1].n
+local quality = sixbb.data.quality
+
+-- A listing of at most params.max_rows rows, and how many rows it would list without the limit.
+local function listed(name, ctx, params, ...)
+  local rows = quality[name](params.max_rows, ctx.clinician, ctx.site, ...)
+  return rows, quality[name .. "_count"](params.max_rows, ctx.clinician, ctx.site, ...).n
 end
 
-local SCOPE = " AND (?9 IS NULL OR pt.site_id = ?9) AND (?8 IS NULL OR pt.clinician_id = ?8)"
-
 local function unresolved(ctx, params)
-  return listed([[
-    SELECT rx.drug AS drug, count(*) AS fills, count(DISTINCT rx.patient_id) AS patients,
-           max(rx.fill_date) AS last_fill, coalesce(min(rx.resolve_error), '') AS reason
-      FROM prescriptions rx JOIN patients pt ON pt.patient_id = rx.patient_id
-     WHERE (rx.class = 'unresolved' OR instr(coalesce(rx.dq_flags, ''), 'product_unresolved') > 0)]]
-    .. SCOPE .. [[ GROUP BY rx.drug ORDER BY fills DESC, rx.drug LIMIT ?1]],
-    params.max_rows, nil, nil, nil, nil, nil, nil, ctx.clinician, ctx.site)
+  return listed("unresolved", ctx, params)
 end
 
 -- Counts of each supply and plausibility flag, and the most recent flagged fills.
 local function supply(ctx, params)
   local counts = {}
-  local groups = sixbb.query([[
-    SELECT rx.dq_flags AS flags, count(*) AS n FROM prescriptions rx
-      JOIN patients pt ON pt.patient_id = rx.patient_id
-     WHERE rx.dq_flags IS NOT NULL AND rx.dq_flags <> '']] .. SCOPE .. [[ GROUP BY rx.dq_flags]],
-    nil, nil, nil, nil, nil, nil, nil, ctx.clinician, ctx.site)
+  local groups = quality.flag_groups(nil, ctx.clinician, ctx.site)
   for _, g in ipairs(groups) do
     for flag in g.flags:gmatch("[^,]+") do
       if SUPPLY_FLAGS[flag] then counts[flag] = (counts[flag] or 0) + g.n end
@@ -63,13 +52,7 @@ local function supply(ctx, params)
   for flag, n in pairs(counts) do rows[#rows + 1] = { flag = flag, meaning = SUPPLY_FLAGS[flag], fills = n } end
   table.sort(rows, function(a, b) return a.fills > b.fills or (a.fills == b.fills and a.flag < b.flag) end)
   local examples = {}
-  for _, r in ipairs(sixbb.query([[
-    SELECT rx.rx_id, rx.patient_id, rx.fill_date, rx.drug, rx.quantity, rx.days_supply, rx.dq_flags
-      FROM prescriptions rx JOIN patients pt ON pt.patient_id = rx.patient_id
-     WHERE rx.dq_flags IS NOT NULL AND rx.dq_flags <> '' AND rx.dq_flags <> 'sig_disagrees'
-       AND rx.dq_flags <> 'product_unresolved,med_not_computable']] .. SCOPE .. [[
-     ORDER BY rx.fill_date DESC, rx.rx_id LIMIT ?1]],
-    params.max_rows, nil, nil, nil, nil, nil, nil, ctx.clinician, ctx.site)) do
+  for _, r in ipairs(quality.flagged_fills(params.max_rows, ctx.clinician, ctx.site)) do
     examples[#examples + 1] = { rx = r.rx_id, patient = r.patient_id, date = r.fill_date, drug = r.drug,
                                 quantity = r.quantity, days = r.days_supply, flags = r.dq_flags }
   end
@@ -77,54 +60,21 @@ local function supply(ctx, params)
 end
 
 local function scores(ctx, params)
-  return listed([[
-    SELECT a.patient_id AS patient, a.instrument AS instrument, a.date AS date, a.score AS score,
-           coalesce(a.items, '') AS items, a.dq_flags AS flags
-      FROM assessments a JOIN patients pt ON pt.patient_id = a.patient_id
-     WHERE (instr(coalesce(a.dq_flags, ''), 'score_disagrees_with_items') > 0
-            OR instr(coalesce(a.dq_flags, ''), 'score_not_computed') > 0)]] .. SCOPE .. [[
-     ORDER BY a.date DESC, a.patient_id LIMIT ?1]],
-    params.max_rows, nil, nil, nil, nil, nil, nil, ctx.clinician, ctx.site)
+  return listed("scores", ctx, params)
 end
 
 local function no_clinician(ctx, params)
-  return listed([[
-    SELECT pt.patient_id AS patient, pt.site_id AS site,
-           CASE WHEN coalesce(pt.clinician_id, '') = '' THEN 'none recorded'
-                ELSE 'unknown clinician ' || pt.clinician_id END AS problem
-      FROM patients pt
-     WHERE (coalesce(pt.clinician_id, '') = ''
-            OR NOT EXISTS (SELECT 1 FROM clinicians c WHERE c.clinician_id = pt.clinician_id))
-       AND (?9 IS NULL OR pt.site_id = ?9) AND ?8 IS NULL
-     ORDER BY pt.patient_id LIMIT ?1]],
-    params.max_rows, nil, nil, nil, nil, nil, nil, ctx.clinician, ctx.site)
+  return listed("no_clinician", ctx, params)
 end
 
 local function no_site(ctx)
-  return sixbb.query([[
-    SELECT c.clinician_id AS clinician, coalesce(c.site_id, '') AS site,
-           CASE WHEN coalesce(c.site_id, '') = '' THEN 'none recorded'
-                ELSE 'unknown site ' || c.site_id END AS problem
-      FROM clinicians c
-     WHERE (coalesce(c.site_id, '') = ''
-            OR NOT EXISTS (SELECT 1 FROM sites s WHERE s.site_id = c.site_id))
-       AND (?1 IS NULL OR c.clinician_id = ?1)
-     ORDER BY c.clinician_id]], ctx.clinician)
+  return quality.no_site(ctx.clinician)
 end
 
 -- Opioid or unrecognised fills whose supply window (unchained) contains the date and that have
 -- no MED: the patients' current MED is understated until they are fixed.
 local function active_unknown(ctx, params)
-  return listed([[
-    SELECT rx.rx_id AS rx, rx.patient_id AS patient, rx.fill_date AS date, rx.drug AS drug,
-           rx.days_supply AS days, coalesce(rx.resolve_error, rx.dq_flags, '') AS reason
-      FROM prescriptions rx JOIN patients pt ON pt.patient_id = rx.patient_id
-     WHERE rx.med IS NULL AND rx.class IN ('opioid', 'unresolved') AND rx.fill_date <= ?2
-       AND rx.fill_date > date(?2, '-' || (CASE WHEN coalesce(rx.days_supply, 0) > 0
-                                   THEN rx.days_supply ELSE ?3 END) || ' days')]] .. SCOPE .. [[
-     ORDER BY rx.fill_date DESC, rx.rx_id LIMIT ?1]],
-    params.max_rows, ctx.as_of, params.missing_supply_days, nil, nil, nil, nil, ctx.clinician,
-    ctx.site)
+  return listed("active_unknown", ctx, params, ctx.as_of, params.missing_supply_days)
 end
 
 local function run(ctx)

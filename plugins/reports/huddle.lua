@@ -23,15 +23,7 @@ local SKIPPED = { cancelled = true, no_show = true }
 
 -- The day's kept or booked appointments within the report's scope, by time.
 local function appointments(day, ctx)
-  local rows = sixbb.query([[
-    SELECT a.appointment_id AS id, a.patient_id AS patient, coalesce(a.time, '') AS time,
-           coalesce(a.type, '') AS type, coalesce(a.status, '') AS status,
-           coalesce(nullif(a.clinician_id, ''), p.clinician_id, '(none)') AS clinician,
-           p.site_id AS site
-      FROM appointments a JOIN patients p ON p.patient_id = a.patient_id
-     WHERE a.date = ?1 AND (?2 IS NULL OR p.site_id = ?2)
-       AND (?3 IS NULL OR coalesce(nullif(a.clinician_id, ''), p.clinician_id) = ?3)
-     ORDER BY clinician, time, a.patient_id]], day, ctx.site, ctx.clinician)
+  local rows = sixbb.data.appointments.day(day, ctx.site, ctx.clinician)
   local out = {}
   for _, r in ipairs(rows) do
     if not SKIPPED[r.status] then out[#out + 1] = r end
@@ -43,7 +35,7 @@ end
 local function clinician_names(ids)
   local wanted, names = {}, {}
   for _, id in ipairs(ids) do wanted[id] = true end
-  for _, r in ipairs(sixbb.query("SELECT clinician_id AS id, name FROM clinicians")) do
+  for _, r in ipairs(sixbb.data.clinicians.list()) do
     if wanted[r.id] then names[r.id] = r.name end
   end
   return names

@@ -28,9 +28,7 @@ local function milestones(site, owners)
     list[#list + 1] = { id = m.id, title = m.title, block = b.block, block_title = b.title,
                         evidence = m.evidence, plugin = m.plugin }
   end
-  for _, m in ipairs(sixbb.query([[SELECT milestone_id, block, title FROM local_milestones
-                                    WHERE site_id IS NULL OR site_id = ?1
-                                    ORDER BY created_at, milestone_id]], site)) do
+  for _, m in ipairs(sixbb.data.milestones.added(site)) do
     local b = owners[m.block] or { block = m.block, title = m.block }
     list[#list + 1] = { id = m.milestone_id, title = m.title .. " (local)", block = b.block,
                         block_title = b.title }
@@ -45,7 +43,7 @@ end
 
 local function statuses(site)
   local out = {}
-  for _, r in ipairs(sixbb.query("SELECT milestone_id, status, date, note FROM milestone_status WHERE site_id = ?1", site)) do
+  for _, r in ipairs(sixbb.data.milestones.status(site)) do
     out[r.milestone_id] = r
   end
   return out
@@ -97,7 +95,7 @@ local function site_section(i, site, name, rows)
 end
 
 local function run(ctx)
-  local sites = sixbb.query("SELECT site_id, name FROM sites WHERE ?1 IS NULL OR site_id = ?1 ORDER BY site_id", ctx.site)
+  local sites = sixbb.data.sites.list(ctx.site)
   if ctx.site and #sites == 0 then error("no site '" .. ctx.site .. "' in this registry", 0) end
   if #sites == 0 then sites = { { site_id = "", name = "" } } end
   local owners = blocks()

@@ -26,11 +26,7 @@ local function med_points(id, as_of, params)
 end
 
 local function fill_rows(id, as_of, params)
-  local rows = sixbb.query([[
-    SELECT rx_id, fill_date, drug, quantity, days_supply, ndc, rxnorm, strength, strength_unit,
-           form, dose, doses_per_day, prn, class, med, dq_flags, resolve_error
-      FROM prescriptions WHERE patient_id = ?1 AND fill_date <= ?2 AND fill_date > ?3
-     ORDER BY fill_date DESC, rx_id]], id, as_of, sixbb.date.add(as_of, -params.fills_days))
+  local rows = sixbb.data.patients.fills(id, as_of, sixbb.date.add(as_of, -params.fills_days))
   local out = {}
   for _, r in ipairs(rows) do
     local ok, calc = pcall(sixbb.med.calc, {
@@ -49,21 +45,15 @@ local function fill_rows(id, as_of, params)
 end
 
 local function events(id, as_of)
-  return sixbb.query([[SELECT date, type, coalesce(result, '') AS result, coalesce(note, '') AS note
-                         FROM events WHERE patient_id = ?1 AND date <= ?2
-                        ORDER BY date DESC, type]], id, as_of)
+  return sixbb.data.patients.events(id, as_of)
 end
 
 local function assessments(id, as_of)
-  return sixbb.query([[SELECT date, instrument, score, coalesce(items, '') AS items
-                         FROM assessments WHERE patient_id = ?1 AND date <= ?2
-                        ORDER BY date DESC, instrument]], id, as_of)
+  return sixbb.data.patients.assessments(id, as_of)
 end
 
 local function diagnoses(id, as_of)
-  local rows = sixbb.query([[SELECT code, date, coalesce(end_date, '') AS end_date
-                               FROM diagnoses WHERE patient_id = ?1 AND date <= ?2
-                              ORDER BY date DESC, code]], id, as_of)
+  local rows = sixbb.data.patients.diagnoses(id, as_of)
   for _, r in ipairs(rows) do
     r.active = r.end_date == "" or r.end_date >= as_of
   end

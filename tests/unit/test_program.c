@@ -1,5 +1,5 @@
-/* The facilitator commands' shared helpers: site, word and date checks, rows as JSON, and the
- * audited single write that leaves nothing behind when the statement fails. */
+/* The facilitator commands' shared helpers: site, word and date checks with the wording the
+ * commands print. Rows as JSON and the audited writes are the store's (test_store_program.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "program.h"
+#include "store_program.h"
 #include "util.h"
 
 struct fixture {
@@ -46,75 +47,58 @@ static int teardown(void **state)
     return 0;
 }
 
-static int count(struct store *s, const char *sql)
-{
-    sqlite3_stmt *st = store_prepare(s, sql);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int n = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    return n;
-}
-
 static void test_checks(void **state)
 {
     struct fixture *f = *state;
-    assert_true(prog_site_exists(f->s, "N1"));
-    assert_false(prog_site_exists(f->s, "Q1"));
-    assert_int_equal(prog_need_site(f->s, "N1"), 0);
-    assert_int_equal(prog_need_site(f->s, "Q1"), 1);
+    char err[256];
+    assert_true(store_site_exists(f->s, "N1"));
+    assert_false(store_site_exists(f->s, "Q1"));
+    assert_int_equal(prog_need_site(f->s, "N1", err, sizeof err), 0);
+    assert_int_equal(prog_need_site(f->s, "Q1", err, sizeof err), 1);
+    assert_string_equal(err, "no site 'Q1' in this registry");
     static const char *const words[] = {"full", "fast_track"};
-    assert_int_equal(prog_need_word("track", "full", words, 2), 0);
-    assert_int_equal(prog_need_word("track", "fast", words, 2), 1);
+    assert_int_equal(prog_need_word("track", "full", words, 2, err, sizeof err), 0);
+    assert_int_equal(prog_need_word("track", "fast", words, 2, err, sizeof err), 1);
+    assert_string_equal(err, "track 'fast' is not one of full, fast_track");
     day_t d;
-    assert_int_equal(prog_need_date("--date", "2026-02-28", &d), 0);
+    assert_int_equal(prog_need_date("--date", "2026-02-28", &d, err, sizeof err), 0);
     assert_int_equal(d, date_from_ymd(2026, 2, 28));
-    assert_int_equal(prog_need_date("--date", "2026-02-29", &d), 1);
+    assert_int_equal(prog_need_date("--date", "2026-02-29", &d, err, sizeof err), 1);
+    assert_string_equal(err, "--date '2026-02-29' is not a date (YYYY-MM-DD)");
 }
 
-static void test_rows(void **state)
+static int csv_reject(const struct prog_csv_row *row, void *ud)
 {
-    struct fixture *f = *state;
-    sqlite3_stmt *st =
-        store_prepare(f->s, "SELECT site_id AS site, 2 AS n, 2.0 / 3 AS r, NULL AS x "
-                            "FROM sites");
-    cJSON *rows = prog_rows(st);
-    char *text = cJSON_PrintUnformatted(rows);
-    assert_string_equal(text, "[{\"site\":\"N1\",\"n\":2,\"r\":0.67,\"x\":null}]");
-    free(text);
-    cJSON_Delete(rows);
-    /* The statement was reset: it runs again from the start. */
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    sqlite3_reset(st);
+    (void)ud;
+    return prog_csv_fail(row, 1, "'%s' is not a number", row->values[1]);
 }
 
-static void test_write_audits_or_leaves_nothing(void **state)
+static void test_csv_errors(void **state)
 {
     struct fixture *f = *state;
-    sqlite3_stmt *st = store_prepare(f->s, "INSERT INTO tallies(site_id, measure, date, count) "
-                                           "VALUES ('N1', 'calls', '2026-03-02', ?1)");
-    sqlite3_bind_int(st, 1, 4);
-    long long id = 0;
-    assert_int_equal(prog_write(f->s, st, "record", "add", "tally", NULL, "d", &id), 0);
-    assert_int_equal(id, 1);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM audit_log WHERE entity = 'tally' AND "
-                                 "entity_id = '1'"),
-                     1);
-    /* A second count for the same date violates the unique key: no row, no audit entry. */
-    sqlite3_bind_int(st, 1, 5);
-    assert_int_equal(prog_write(f->s, st, "record", "add", "tally", NULL, "d", NULL), 1);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM tallies"), 1);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM audit_log"), 1);
-    /* The store is usable afterwards: no transaction was left open. */
-    assert_int_equal(store_begin(f->s), 0);
-    assert_int_equal(store_commit(f->s), 0);
+    char *path = xasprintf("%s/in.csv", f->dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("b,a\nx,seven\n", fp);
+    fclose(fp);
+    static const char *const cols[] = {"a", "b"};
+    char err[256], *want = xasprintf("%s:2:1: 'x' is not a number", path);
+    assert_int_equal(prog_csv_each(path, cols, 2, csv_reject, NULL, err, sizeof err), 1);
+    assert_string_equal(err, want);
+    free(want);
+    static const char *const missing[] = {"c"};
+    want = xasprintf("%s:1: the header has no column 'c'", path);
+    assert_int_equal(prog_csv_each(path, missing, 1, csv_reject, NULL, err, sizeof err), 1);
+    assert_string_equal(err, want);
+    free(want);
+    free(path);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_checks, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rows, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_write_audits_or_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_errors, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
