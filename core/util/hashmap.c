@@ -122,16 +122,6 @@ uint64_t hash_bytes(const void *p, size_t n)
     return mix(h ^ w ^ ((uint64_t)n << 56));
 }
 
-uint64_t hash_fnv1a64(const void *p, size_t n, uint64_t h)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 uint32_t hash_fnv1a32(const char *s)
 {
     uint32_t h = 2166136261u;

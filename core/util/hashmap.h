@@ -46,7 +46,15 @@ uint64_t hash_bytes(const void *p, size_t n);
  * machines, for fingerprints that must not change. The seed is the one these fingerprints have
  * always used (one digit short of the published FNV offset basis); changing it changes them. */
 #define HASH_FNV64_SEED 1469598103934665603ULL
-uint64_t hash_fnv1a64(const void *p, size_t n, uint64_t h);
+static inline uint64_t hash_fnv1a64(const void *p, size_t n, uint64_t h)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
 /* FNV-1a, 32-bit, of a string: the short fingerprint used in file names. */
 uint32_t hash_fnv1a32(const char *s);
 
