@@ -679,17 +679,6 @@ char *tz_format_iso(const struct tz *z, int64_t utc, char *buf)
     return buf;
 }
 
-static int fixed_digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
 static int parse_iso_offset(const char *s, bool *has_offset, int *offset)
 {
     *has_offset = false;
@@ -702,7 +691,7 @@ static int parse_iso_offset(const char *s, bool *has_offset, int *offset)
     }
     if ((s[0] != '+' && s[0] != '-') || strlen(s) != 6 || s[3] != ':')
         return -1;
-    int h = fixed_digits(s + 1, 2), m = fixed_digits(s + 4, 2);
+    int h = date_digits(s + 1, 2), m = date_digits(s + 4, 2);
     if (h < 0 || h > 23 || m < 0 || m > 59)
         return -1;
     *offset = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
@@ -715,14 +704,14 @@ int tz_parse_iso(const char *s, struct tz_time *t, bool *has_offset, int *offset
     if (n < 16 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':')
         return -1;
     memset(t, 0, sizeof *t);
-    t->year = fixed_digits(s, 4);
-    t->month = fixed_digits(s + 5, 2);
-    t->day = fixed_digits(s + 8, 2);
-    t->hour = fixed_digits(s + 11, 2);
-    t->minute = fixed_digits(s + 14, 2);
+    t->year = date_digits(s, 4);
+    t->month = date_digits(s + 5, 2);
+    t->day = date_digits(s + 8, 2);
+    t->hour = date_digits(s + 11, 2);
+    t->minute = date_digits(s + 14, 2);
     const char *rest = s + 16;
     if (*rest == ':') {
-        t->second = fixed_digits(rest + 1, 2);
+        t->second = date_digits(rest + 1, 2);
         if (t->second < 0 || strlen(rest) < 3)
             return -1;
         rest += 3;
