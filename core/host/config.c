@@ -29,20 +29,15 @@ static int eval_file(struct host *h, const char *path, const char *label)
 
 static const char *nearest_key(lua_State *L, int defaults, const char *key)
 {
-    const char *best = NULL;
-    int bestd = 4;
+    struct nearest n = nearest_start(key, 3);
     lua_pushnil(L);
     while (lua_next(L, defaults)) {
         lua_pop(L, 1);
-        if (lua_type(L, -1) == LUA_TSTRING) {
-            int d = edit_distance(lua_tostring(L, -1), key);
-            if (d < bestd) {
-                bestd = d;
-                best = lua_tostring(L, -1); /* stays alive: the key is in the defaults table */
-            }
-        }
+        /* The string stays alive after the pop: the key is in the defaults table. */
+        if (lua_type(L, -1) == LUA_TSTRING)
+            nearest_offer(&n, lua_tostring(L, -1));
     }
-    return best;
+    return n.best;
 }
 
 static bool is_empty_table(lua_State *L, int idx)

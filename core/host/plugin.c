@@ -131,16 +131,10 @@ static bool type_ok(lua_State *L, int idx, enum ftype t)
 
 static const char *nearest_field(const struct field *fields, const char *name)
 {
-    const char *best = NULL;
-    int bestd = 4;
-    for (const struct field *f = fields; f->name; f++) {
-        int d = edit_distance(f->name, name);
-        if (d < bestd) {
-            bestd = d;
-            best = f->name;
-        }
-    }
-    return best;
+    struct nearest n = nearest_start(name, 3);
+    for (const struct field *f = fields; f->name; f++)
+        nearest_offer(&n, f->name);
+    return n.best;
 }
 
 static bool valid_id(const char *s)

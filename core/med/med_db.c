@@ -12,125 +12,6 @@
 #include "paths.h"
 #include "util.h"
 
-/* ---------------------------------------------------------------- hash tables */
-
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    return x ^ (x >> 33);
-}
-
-static void hash_grow(struct med_hash *h)
-{
-    struct med_hash old = *h;
-    h->cap = old.cap ? old.cap * 2 : 1024;
-    h->keys = xcalloc(h->cap, sizeof *h->keys);
-    h->vals = xcalloc(h->cap, sizeof *h->vals);
-    h->len = 0;
-    for (size_t i = 0; i < old.cap; i++)
-        if (old.keys[i])
-            med_hash_put(h, old.keys[i] - 1, old.vals[i]);
-    free(old.keys);
-    free(old.vals);
-}
-
-void med_hash_put(struct med_hash *h, uint64_t key, uint32_t val)
-{
-    if ((h->len + 1) * 4 >= h->cap * 3)
-        hash_grow(h);
-    size_t mask = h->cap - 1;
-    for (size_t i = mix64(key) & mask;; i = (i + 1) & mask) {
-        if (!h->keys[i]) {
-            h->keys[i] = key + 1; /* 0 marks an empty slot */
-            h->vals[i] = val;
-            h->len++;
-            return;
-        }
-        if (h->keys[i] == key + 1) {
-            h->vals[i] = val;
-            return;
-        }
-    }
-}
-
-bool med_hash_get(const struct med_hash *h, uint64_t key, uint32_t *val)
-{
-    if (!h->cap)
-        return false;
-    size_t mask = h->cap - 1;
-    for (size_t i = mix64(key) & mask; h->keys[i]; i = (i + 1) & mask)
-        if (h->keys[i] == key + 1) {
-            *val = h->vals[i];
-            return true;
-        }
-    return false;
-}
-
-static uint64_t str_hash(const char *s)
-{
-    return med_fnv1a(s, strlen(s), 1469598103934665603ULL);
-}
-
-static void strmap_grow(struct med_strmap *m)
-{
-    struct med_strmap old = *m;
-    m->cap = old.cap ? old.cap * 2 : 512;
-    m->keys = xcalloc(m->cap, sizeof *m->keys);
-    m->vals = xcalloc(m->cap, sizeof *m->vals);
-    m->len = 0;
-    for (size_t i = 0; i < old.cap; i++)
-        if (old.keys[i]) {
-            med_strmap_put(m, old.keys[i], old.vals[i]);
-            free(old.keys[i]);
-        }
-    free(old.keys);
-    free(old.vals);
-}
-
-void med_strmap_put(struct med_strmap *m, const char *key, uint32_t val)
-{
-    if ((m->len + 1) * 4 >= m->cap * 3)
-        strmap_grow(m);
-    size_t mask = m->cap - 1;
-    for (size_t i = str_hash(key) & mask;; i = (i + 1) & mask) {
-        if (!m->keys[i]) {
-            m->keys[i] = xstrdup(key);
-            m->vals[i] = val;
-            m->len++;
-            return;
-        }
-        if (strcmp(m->keys[i], key) == 0) {
-            m->vals[i] = val;
-            return;
-        }
-    }
-}
-
-bool med_strmap_get(const struct med_strmap *m, const char *key, uint32_t *val)
-{
-    if (!m->cap)
-        return false;
-    size_t mask = m->cap - 1;
-    for (size_t i = str_hash(key) & mask; m->keys[i]; i = (i + 1) & mask)
-        if (strcmp(m->keys[i], key) == 0) {
-            *val = m->vals[i];
-            return true;
-        }
-    return false;
-}
-
-void med_strmap_free(struct med_strmap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->keys[i]);
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
-}
-
 /* ---------------------------------------------------------------- database */
 
 struct med_db *med_db_new(void)
@@ -146,12 +27,10 @@ void med_db_free(struct med_db *db)
         return;
     free(db->ing);
     free(db->names);
-    med_strmap_free(&db->name_index);
+    keyset_free(&db->name_index);
     free(db->products);
-    free(db->ndc.keys);
-    free(db->ndc.vals);
-    free(db->rxcui.keys);
-    free(db->rxcui.vals);
+    u64map_free(&db->ndc);
+    u64map_free(&db->rxcui);
     free(db);
 }
 
@@ -370,7 +249,7 @@ static int ndc_row(void *ctx, char **f, size_t n, long line)
 
 /* Adds the staged rows: unknown ingredients join the vocabulary, then each product is finished
  * and indexed by its code. */
-static void commit(struct table_ctx *t, struct med_hash *index)
+static void commit(struct table_ctx *t, struct u64map *index)
 {
     int ing = -1;
     for (size_t i = 0; i < t->n; i++) {
@@ -381,7 +260,7 @@ static void commit(struct table_ctx *t, struct med_hash *index)
         if (ing < 0)
             ing = med_vocab_add(t->db, s->ing_name, s->kind);
         med_product_finish(t->db, &s->p, ing);
-        med_hash_put(index, s->code, product_add(t->db, &s->p));
+        u64map_put(index, s->code, product_add(t->db, &s->p));
     }
 }
 

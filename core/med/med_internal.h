@@ -5,7 +5,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "hashmap.h"
+#include "keyset.h"
 #include "med.h"
 
 /* What an ingredient is, before form and unit decide a product's class. */
@@ -39,28 +42,16 @@ struct med_name {
     char label[MED_LABEL_MAX];
 };
 
-struct med_hash {
-    uint64_t *keys; /* 0 = empty */
-    uint32_t *vals;
-    size_t cap, len;
-};
-
-struct med_strmap {
-    char **keys;
-    uint32_t *vals;
-    size_t cap, len;
-};
-
 struct med_db {
     struct med_ingredient *ing;
     size_t n_ing, cap_ing;
     struct med_name *names;
     size_t n_names, cap_names;
-    struct med_strmap name_index;  /* lower-case name -> names[] */
+    struct keyset name_index;      /* lower-case name -> names[] */
     struct med_product *products;  /* rows of the NDC, RxNorm and site tables */
     size_t n_products, cap_products;
-    struct med_hash ndc;   /* 11-digit NDC as a number -> products[] */
-    struct med_hash rxcui; /* rxcui -> products[] */
+    struct u64map ndc;   /* 11-digit NDC as a number -> products[] */
+    struct u64map rxcui; /* rxcui -> products[] */
 };
 
 /* vocabulary (med_vocab.c) */
@@ -92,12 +83,37 @@ void med_form_acc_word(struct form_acc *a, const char *w);
 void med_form_acc_result(const struct form_acc *a, enum med_form *form, enum med_acting *acting);
 bool med_form_word(const char *w);
 
-/* hash tables (med_db.c) */
-void med_hash_put(struct med_hash *h, uint64_t key, uint32_t val);
-bool med_hash_get(const struct med_hash *h, uint64_t key, uint32_t *val);
-void med_strmap_put(struct med_strmap *m, const char *key, uint32_t val);
-bool med_strmap_get(const struct med_strmap *m, const char *key, uint32_t *val);
-void med_strmap_free(struct med_strmap *m);
+/* The names the evaluation code still uses for the shared tables of hashmap.h and keyset.h;
+ * they go once it calls u64map and keyset directly. */
+#define med_hash u64map
+static inline void med_hash_put(struct u64map *h, uint64_t key, uint32_t val)
+{
+    u64map_put(h, key, val);
+}
+static inline bool med_hash_get(const struct u64map *h, uint64_t key, uint32_t *val)
+{
+    return u64map_get(h, key, val);
+}
+struct med_strmap {
+    struct keyset set;
+};
+static inline void med_strmap_put(struct med_strmap *m, const char *key, uint32_t val)
+{
+    uint32_t *v;
+    keyset_add(&m->set, key, strlen(key), &v);
+    *v = val;
+}
+static inline bool med_strmap_get(const struct med_strmap *m, const char *key, uint32_t *val)
+{
+    const uint32_t *v = keyset_find(&m->set, key, strlen(key));
+    if (v)
+        *val = *v;
+    return v != NULL;
+}
+static inline void med_strmap_free(struct med_strmap *m)
+{
+    keyset_free(&m->set);
+}
 
 /* free text (med_text.c) */
 struct med_text_result {
@@ -128,7 +144,6 @@ int med_csv_read_with(const char *data, size_t len, med_csv_row_fn row, void *ct
 int med_csv_column(char **header, size_t n, const char *name);
 
 /* small helpers */
-uint64_t med_fnv1a(const void *data, size_t n, uint64_t h);
 void med_lower_copy(char *dst, size_t cap, const char *src);
 /* Strict number: the whole string (spaces allowed around) must be a finite number. */
 int med_parse_number(const char *s, double *out);

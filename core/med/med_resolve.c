@@ -30,12 +30,12 @@ static bool blank(const char *s)
 
 uint64_t med_product_key(const struct med_product *p)
 {
-    uint64_t h = 1469598103934665603ULL;
-    h = med_fnv1a(p->ingredient, strlen(p->ingredient), h);
+    uint64_t h = HASH_FNV64_SEED;
+    h = hash_fnv1a64(p->ingredient, strlen(p->ingredient), h);
     double s = isnan(p->strength) ? -1.0 : p->strength + 0.0; /* +0.0 folds -0 into 0 */
-    h = med_fnv1a(&s, sizeof s, h);
+    h = hash_fnv1a64(&s, sizeof s, h);
     int tail[3] = {(int)p->unit, (int)p->form, (int)p->acting};
-    h = med_fnv1a(tail, sizeof tail, h);
+    h = hash_fnv1a64(tail, sizeof tail, h);
     return h ? h : 1;
 }
 
@@ -145,11 +145,11 @@ static enum med_resolution from_text(const struct med_db *db, const struct med_i
     return check_units(out, why, whylen);
 }
 
-static bool lookup(const struct med_hash *h, const struct med_db *db, uint64_t code,
+static bool lookup(const struct u64map *h, const struct med_db *db, uint64_t code,
                    struct med_product *out)
 {
     uint32_t at;
-    if (!med_hash_get(h, code, &at))
+    if (!u64map_get(h, code, &at))
         return false;
     uint32_t flags = out->flags;
     *out = db->products[at];
@@ -477,9 +477,9 @@ static void commit_product_row(struct med_db *db, const struct prow *r)
     db->products[db->n_products] = p;
     at = (uint32_t)db->n_products++;
     if (r->ndc)
-        med_hash_put(&db->ndc, r->ndc, at);
+        u64map_put(&db->ndc, r->ndc, at);
     if (r->rxcui)
-        med_hash_put(&db->rxcui, r->rxcui, at);
+        u64map_put(&db->rxcui, r->rxcui, at);
 }
 
 int med_db_add_products_csv(struct med_db *db, const char *path, char *err, size_t errlen)

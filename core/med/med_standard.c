@@ -56,13 +56,13 @@ static bool route_known(const char *r)
  * once for both the route-specific and the default entry. */
 static uint64_t ingredient_hash(const char *ingredient)
 {
-    return med_fnv1a(ingredient, strlen(ingredient), 1469598103934665603ULL);
+    return hash_fnv1a64(ingredient, strlen(ingredient), HASH_FNV64_SEED);
 }
 
 static uint64_t route_hash(uint64_t ingredient_h, const char *route)
 {
-    uint64_t h = med_fnv1a("|", 1, ingredient_h);
-    return med_fnv1a(route, strlen(route), h);
+    uint64_t h = hash_fnv1a64("|", 1, ingredient_h);
+    return hash_fnv1a64(route, strlen(route), h);
 }
 
 static uint64_t entry_hash(const char *ingredient, const char *route)

@@ -586,29 +586,23 @@ static void quote(char *dst, size_t cap, const char *text)
 /* Suggests the nearest known name for words that look misspelt. Error path only. */
 static void suggest(const struct parse *ps, char *buf, size_t cap)
 {
-    const struct med_strmap *m = &ps->db->name_index;
-    int best = 3;
-    const char *hit = NULL;
+    const struct keyset *names = &ps->db->name_index;
+    struct nearest n = nearest_start("", 2);
     buf[0] = 0;
     for (int i = 0; i < ps->nt; i++) {
         const char *w = ps->t[i].w;
         if (ps->t[i].kind != T_WORD || strlen(w) < 5 || med_form_word(w))
             continue;
-        for (size_t k = 0; k < m->cap; k++) {
-            if (!m->keys[k] || strlen(m->keys[k]) < 5 || strchr(m->keys[k], ' '))
-                continue;
-            size_t a = strlen(w), b = strlen(m->keys[k]);
-            if ((a > b ? a - b : b - a) >= (size_t)best)
-                continue; /* the distance is at least the difference in length */
-            int d = edit_distance(w, m->keys[k]);
-            if (d < best) {
-                best = d;
-                hit = m->keys[k];
-            }
+        n.name = w; /* the nearest pair over all words: best and dist carry over */
+        for (size_t k = 0; k < keyset_count(names); k++) {
+            size_t len;
+            const char *key = keyset_key(names, k, &len);
+            if (len >= 5 && !strchr(key, ' '))
+                nearest_offer(&n, key);
         }
     }
-    if (hit)
-        snprintf(buf, cap, " (did you mean %s?)", hit);
+    if (n.best)
+        snprintf(buf, cap, " (did you mean %s?)", n.best);
 }
 
 static enum med_resolution finish(struct parse *ps, const char *text, struct med_text_result *out,

@@ -151,24 +151,24 @@ int med_name_add(struct med_db *db, const char *key, const struct med_name *nm)
 {
     char low[128];
     med_lower_copy(low, sizeof low, key);
-    uint32_t at;
-    if (med_strmap_get(&db->name_index, low, &at)) {
-        db->names[at] = *nm; /* a later definition (site data) replaces an earlier one */
-        return (int)at;
+    uint32_t *at;
+    if (!keyset_add(&db->name_index, low, strlen(low), &at)) {
+        db->names[*at] = *nm; /* a later definition (site data) replaces an earlier one */
+        return (int)*at;
     }
     if (db->n_names == db->cap_names) {
         db->cap_names = db->cap_names ? db->cap_names * 2 : 256;
         db->names = xrealloc(db->names, db->cap_names * sizeof *db->names);
     }
     db->names[db->n_names] = *nm;
-    med_strmap_put(&db->name_index, low, (uint32_t)db->n_names);
+    *at = (uint32_t)db->n_names;
     return (int)db->n_names++;
 }
 
 const struct med_name *med_name_find(const struct med_db *db, const char *key)
 {
-    uint32_t at;
-    return med_strmap_get(&db->name_index, key, &at) ? &db->names[at] : NULL;
+    const uint32_t *at = keyset_find(&db->name_index, key, strlen(key));
+    return at ? &db->names[*at] : NULL;
 }
 
 /* ---------------------------------------------------------------- enum names */
@@ -592,16 +592,6 @@ void med_form_parse(const char *s, enum med_form *form, enum med_acting *acting)
 }
 
 /* ---------------------------------------------------------------- helpers */
-
-uint64_t med_fnv1a(const void *data, size_t n, uint64_t h)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 void med_lower_copy(char *dst, size_t cap, const char *src)
 {

@@ -127,20 +127,6 @@ static bool in_list(const char *const *list, const char *s)
     return false;
 }
 
-static const char *nearest(const char *const *list, const char *s)
-{
-    const char *best = NULL;
-    int bestd = 4;
-    for (; *list; list++) {
-        int d = edit_distance(*list, s);
-        if (d < bestd) {
-            bestd = d;
-            best = *list;
-        }
-    }
-    return best;
-}
-
 static void join(const char *const *list, char *out, size_t n)
 {
     size_t len = 0;
@@ -161,7 +147,7 @@ static int check_record(struct vctx *c, const cJSON *v, const char *const *field
     for (const cJSON *f = v->child; f; f = f->next) {
         if (in_list(fields, f->string))
             continue;
-        const char *near = nearest(fields, f->string);
+        const char *near = nearest_in(fields, f->string, 3);
         if (near)
             return fail(c, "has an unknown field '%s' (did you mean '%s'?)", f->string, near);
         char known[200];

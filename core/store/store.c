@@ -30,12 +30,6 @@ struct store {
     bool tx_failed;
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
-{
-    if (err && errlen)
-        snprintf(err, errlen, fmt, a, b);
-}
-
 int store_latest_version(void)
 {
     int v = 0;
@@ -64,7 +58,7 @@ int store_exec(struct store *s, const char *sql, char *err, size_t errlen)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        set_err(err, errlen, "%s%s", msg ? msg : sqlite3_errmsg(s->db), "");
+        errf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         return -1;
     }
@@ -106,13 +100,10 @@ static int migrate(struct store *s, char *err, size_t errlen)
     int current = store_schema_version(s);
     int latest = store_latest_version();
     if (current > latest) {
-        char a[32], b[32];
-        snprintf(a, sizeof a, "%d", current);
-        snprintf(b, sizeof b, "%d", latest);
-        set_err(err, errlen,
-                "the database schema is version %s but this sixbb knows versions up to %s; use a "
-                "newer sixbb (the database was left untouched)",
-                a, b);
+        errf(err, errlen,
+             "the database schema is version %d but this sixbb knows versions up to %d; use a "
+             "newer sixbb (the database was left untouched)",
+             current, latest);
         return -1;
     }
     if (current == latest)
@@ -130,7 +121,7 @@ static int migrate(struct store *s, char *err, size_t errlen)
             continue;
         char inner[512];
         if (store_exec(s, m->sql, inner, sizeof inner) < 0) {
-            set_err(err, errlen, "migration %s failed: %s", m->name, inner);
+            errf(err, errlen, "migration %s failed: %s", m->name, inner);
             goto fail;
         }
         sqlite3_stmt *st = NULL;
@@ -143,8 +134,7 @@ static int migrate(struct store *s, char *err, size_t errlen)
         int rc = sqlite3_step(st);
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE) {
-            set_err(err, errlen, "recording migration %s failed: %s", m->name,
-                    sqlite3_errmsg(s->db));
+            errf(err, errlen, "recording migration %s failed: %s", m->name, sqlite3_errmsg(s->db));
             goto fail;
         }
     }
@@ -172,7 +162,7 @@ static int create_file_0600(const char *path, char *err, size_t errlen)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0) {
-        set_err(err, errlen, "cannot create %s: %s", path, strerror(errno));
+        errf(err, errlen, "cannot create %s: %s", path, strerror(errno));
         return -1;
     }
     close(fd);
@@ -184,7 +174,7 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
     if ((flags & STORE_CREATE) && create_file_0600(path, err, errlen) < 0)
         return NULL;
     if (!(flags & STORE_CREATE) && !path_exists(path)) {
-        set_err(err, errlen, "no database at %s%s", path, "");
+        errf(err, errlen, "no database at %s", path);
         return NULL;
     }
     struct store *s = xcalloc(1, sizeof *s);
@@ -192,7 +182,7 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
     s->who = current_user();
     int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "cannot open %s: %s", path, sqlite3_errmsg(s->db));
+        errf(err, errlen, "cannot open %s: %s", path, sqlite3_errmsg(s->db));
         goto fail;
     }
     sqlite3_busy_timeout(s->db, 5000);
@@ -200,13 +190,13 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
     char inner[512];
     /* Validate that the file is a database before anything else touches it. */
     if (store_exec(s, "SELECT count(*) FROM sqlite_master", inner, sizeof inner) < 0) {
-        set_err(err, errlen, "%s is not a sixbb database: %s", path, inner);
+        errf(err, errlen, "%s is not a sixbb database: %s", path, inner);
         goto fail;
     }
     if (!(flags & STORE_READONLY)) {
         if (store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", inner,
                        sizeof inner) < 0) {
-            set_err(err, errlen, "cannot enable WAL on %s: %s", path, inner);
+            errf(err, errlen, "cannot enable WAL on %s: %s", path, inner);
             goto fail;
         }
     }
@@ -217,8 +207,7 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
         if (migrate(s, err, errlen) < 0)
             goto fail;
     } else if (store_schema_version(s) > store_latest_version()) {
-        set_err(err, errlen, "the database %s is newer than this sixbb; use a newer sixbb%s", path,
-                "");
+        errf(err, errlen, "the database %s is newer than this sixbb; use a newer sixbb", path);
         goto fail;
     }
     return s;
@@ -360,7 +349,7 @@ static int audit_step(struct store *s, sqlite3_stmt *st, const char *action, con
 int store_backup(struct store *s, const char *dest, char *err, size_t errlen)
 {
     if (path_exists(dest)) {
-        set_err(err, errlen, "%s already exists; choose a new file name%s", dest, "");
+        errf(err, errlen, "%s already exists; choose a new file name", dest);
         return -1;
     }
     char *tmp = xasprintf("%s.partial", dest);
@@ -387,7 +376,7 @@ int store_backup(struct store *s, const char *dest, char *err, size_t errlen)
     if (rc == SQLITE_OK || rc == SQLITE_DONE)
         rc = sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        set_err(err, errlen, "backup to %s failed: %s", dest, out ? sqlite3_errmsg(out) : "?");
+        errf(err, errlen, "backup to %s failed: %s", dest, out ? sqlite3_errmsg(out) : "?");
         sqlite3_close(out);
         unlink(tmp);
         free(tmp);
@@ -395,7 +384,7 @@ int store_backup(struct store *s, const char *dest, char *err, size_t errlen)
     }
     sqlite3_close(out);
     if (rename(tmp, dest) != 0) {
-        set_err(err, errlen, "cannot move the backup into place at %s: %s", dest, strerror(errno));
+        errf(err, errlen, "cannot move the backup into place at %s: %s", dest, strerror(errno));
         unlink(tmp);
         free(tmp);
         return -1;

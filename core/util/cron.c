@@ -72,19 +72,6 @@ static int fail(const struct parser *ps, const char *fmt, ...)
     return -1;
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -232,17 +219,16 @@ static int parse_macro(const char *expr, const char *s, struct cron *out, char *
         const char *m = macros[i].name;
         if ((size_t)(e - s) == strlen(m) && strncasecmp(s, m, strlen(m)) == 0) {
             if (*rest) {
-                set_err(err, errlen, "cron: unexpected text \"%s\" after %s in \"%s\"", rest, m,
-                        expr);
+                errf(err, errlen, "cron: unexpected text \"%s\" after %s in \"%s\"", rest, m, expr);
                 return -1;
             }
             return cron_parse(macros[i].expansion, out, err, errlen);
         }
     }
-    set_err(err, errlen,
-            "cron: unknown macro \"%.*s\" in \"%s\" (use @hourly, @daily, @midnight, @weekly, "
-            "@monthly, @yearly or @annually)",
-            (int)(e - s), s, expr);
+    errf(err, errlen,
+         "cron: unknown macro \"%.*s\" in \"%s\" (use @hourly, @daily, @midnight, @weekly, "
+         "@monthly, @yearly or @annually)",
+         (int)(e - s), s, expr);
     return -1;
 }
 
@@ -275,7 +261,7 @@ int cron_parse(const char *expr, struct cron *out, char *err, size_t errlen)
     while (is_space(*s))
         s++;
     if (!*s) {
-        set_err(err, errlen, "cron: empty expression");
+        errf(err, errlen, "cron: empty expression");
         return -1;
     }
     if (*s == '@')
@@ -283,10 +269,10 @@ int cron_parse(const char *expr, struct cron *out, char *err, size_t errlen)
     const char *start[NFIELDS], *end[NFIELDS];
     int n = split_fields(s, start, end);
     if (n != NFIELDS) {
-        set_err(err, errlen,
-                "cron: expected 5 fields (minute hour day-of-month month day-of-week) but found %d "
-                "in \"%s\"",
-                n, expr);
+        errf(err, errlen,
+             "cron: expected 5 fields (minute hour day-of-month month day-of-week) but found %d "
+             "in \"%s\"",
+             n, expr);
         return -1;
     }
     uint64_t bits[NFIELDS];

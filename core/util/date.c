@@ -40,7 +40,7 @@ int date_days_in_month(int y, int m)
     return m == 2 && date_is_leap(y) ? 29 : days[m - 1];
 }
 
-static int digits(const char *s, int n)
+int date_digits(const char *s, int n)
 {
     int v = 0;
     for (int i = 0; i < n; i++) {
@@ -55,7 +55,7 @@ int date_parse(const char *s, size_t len, day_t *out)
 {
     if (len != 10 || s[4] != '-' || s[7] != '-')
         return -1;
-    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+    int y = date_digits(s, 4), m = date_digits(s + 5, 2), d = date_digits(s + 8, 2);
     if (y < 1800 || m < 1 || m > 12 || d < 1 || d > date_days_in_month(y, m))
         return -1;
     *out = date_from_ymd(y, m, d);

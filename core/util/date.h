@@ -15,6 +15,8 @@ day_t date_from_ymd(int y, int m, int d);
 void date_to_ymd(day_t day, int *y, int *m, int *d);
 /* Strict YYYY-MM-DD (len bytes, no terminator needed). Returns 0 and sets *out, or -1. */
 int date_parse(const char *s, size_t len, day_t *out);
+/* The number written by exactly n decimal digits at s, or -1 if any of them is not a digit. */
+int date_digits(const char *s, int n);
 /* Writes "YYYY-MM-DD" and a NUL into buf (at least 11 bytes). DATE_NONE writes "". */
 char *date_format(day_t day, char *buf);
 int date_days_in_month(int y, int m);

@@ -1,37 +1,11 @@
-/* Open addressing with linear probing; the slot keeps part of the hash so most probes never touch
- * the arena. FNV-1a is enough for ids and short composite keys. */
+/* Keys hash to 64 bits in the shared table; keys whose hashes are equal (in practice never)
+ * chain through their entries, so a lookup is one probe and one memcmp. */
 #include "keyset.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
-
-/* Eight bytes per step with a multiply-xorshift mix: ids and composite keys of tens of bytes are
- * hashed in a few cycles, and the high bits (used as the slot tag) are as good as the low ones. */
-static uint64_t mix(uint64_t h)
-{
-    h ^= h >> 32;
-    h *= 0xd6e8feb86659fd93ULL;
-    h ^= h >> 32;
-    return h;
-}
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = mix(h ^ w) * 0x9e3779b97f4a7c15ULL;
-        s += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    if (n)
-        memcpy(&w, s, n);
-    return mix(h ^ w ^ ((uint64_t)n << 56));
-}
 
 void keyset_init(struct keyset *s)
 {
@@ -40,7 +14,7 @@ void keyset_init(struct keyset *s)
 
 void keyset_free(struct keyset *s)
 {
-    free(s->slots);
+    u64map_free(&s->index);
     free(s->entries);
     free(s->arena);
     memset(s, 0, sizeof *s);
@@ -51,96 +25,88 @@ size_t keyset_count(const struct keyset *s)
     return s->len;
 }
 
-static uint64_t *probe(const struct keyset *s, uint64_t h, const char *key, size_t len)
+const char *keyset_key(const struct keyset *s, size_t i, size_t *len)
 {
-    size_t mask = s->cap - 1;
-    uint64_t tag = h >> 32;
-    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-        uint64_t v = s->slots[i];
-        if (v == 0)
-            return &s->slots[i];
-        if ((v >> 32) != tag)
-            continue;
-        const struct keyset_entry *e = &s->entries[(uint32_t)v - 1];
-        if (e->len == len && (len == 0 || memcmp(s->arena + e->off, key, len) == 0))
-            return &s->slots[i];
-    }
+    if (len)
+        *len = s->entries[i].len;
+    return s->arena + s->entries[i].off;
 }
 
-static void rehash(struct keyset *s, size_t ncap)
+uint32_t *keyset_value(const struct keyset *s, size_t i)
 {
-    uint64_t *old = s->slots;
-    size_t ocap = s->cap;
-    s->slots = xcalloc(ncap, sizeof *s->slots);
-    s->cap = ncap;
-    for (size_t i = 0; i < ocap; i++) {
-        if (!old[i])
-            continue;
-        const struct keyset_entry *e = &s->entries[(uint32_t)old[i] - 1];
-        *probe(s, hash_bytes(s->arena + e->off, e->len), s->arena + e->off, e->len) = old[i];
-    }
-    free(old);
+    return &s->entries[i].value;
 }
 
-static void grow(struct keyset *s)
+static void reserve_entries(struct keyset *s, size_t n)
 {
-    rehash(s, s->cap ? s->cap * 2 : 1024);
+    if (s->cap_entries >= n)
+        return;
+    s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 512;
+    if (s->cap_entries < n)
+        s->cap_entries = n;
+    s->entries = xrealloc(s->entries, s->cap_entries * sizeof *s->entries);
 }
 
 void keyset_reserve(struct keyset *s, size_t n)
 {
-    size_t want = s->cap ? s->cap : 1024;
-    while (want < (s->len + n) * 2)
-        want *= 2;
-    if (want > s->cap)
-        rehash(s, want);
+    u64map_reserve(&s->index, n);
     if (s->cap_entries < s->len + n) {
         s->cap_entries = s->len + n;
         s->entries = xrealloc(s->entries, s->cap_entries * sizeof *s->entries);
     }
 }
 
+/* The entry for key in the chain that starts at 1 + head, or NULL. */
+static struct keyset_entry *chain_find(const struct keyset *s, uint32_t head, const char *key,
+                                       size_t len)
+{
+    for (uint32_t at = head; at; at = s->entries[at - 1].next) {
+        struct keyset_entry *e = &s->entries[at - 1];
+        if (e->len == len && (len == 0 || memcmp(s->arena + e->off, key, len) == 0))
+            return e;
+    }
+    return NULL;
+}
+
 uint32_t *keyset_find(const struct keyset *s, const char *key, size_t len)
 {
-    if (!s->len)
+    uint32_t head;
+    if (!s->len || !u64map_get(&s->index, hash_bytes(key, len), &head))
         return NULL;
-    uint64_t v = *probe(s, hash_bytes(key, len), key, len);
-    return v ? &s->entries[(uint32_t)v - 1].value : NULL;
+    struct keyset_entry *e = chain_find(s, head, key, len);
+    return e ? &e->value : NULL;
 }
 
 static size_t arena_put(struct keyset *s, const char *key, size_t len)
 {
-    if (!s->arena || s->arena_len + len > s->arena_cap) {
-        s->arena_cap = (s->arena_cap + len) * 2 + 64;
+    if (!s->arena || s->arena_len + len + 1 > s->arena_cap) {
+        s->arena_cap = (s->arena_cap + len + 1) * 2 + 64;
         s->arena = xrealloc(s->arena, s->arena_cap);
     }
     if (len)
         memcpy(s->arena + s->arena_len, key, len);
-    s->arena_len += len;
-    return s->arena_len - len;
+    s->arena[s->arena_len + len] = 0;
+    s->arena_len += len + 1;
+    return s->arena_len - len - 1;
 }
 
 bool keyset_add(struct keyset *s, const char *key, size_t len, uint32_t **value)
 {
-    /* Keep the load under a half so probe chains stay short. */
-    if ((s->len + 1) * 2 > s->cap)
-        grow(s);
-    uint64_t h = hash_bytes(key, len);
-    uint64_t *slot = probe(s, h, key, len);
-    if (*slot) {
+    bool fresh;
+    uint32_t *head = u64map_slot(&s->index, hash_bytes(key, len), &fresh);
+    struct keyset_entry *e = fresh ? NULL : chain_find(s, *head, key, len);
+    if (e) {
         if (value)
-            *value = &s->entries[(uint32_t)*slot - 1].value;
+            *value = &e->value;
         return false;
     }
-    if (s->len == s->cap_entries) {
-        s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 512;
-        s->entries = xrealloc(s->entries, s->cap_entries * sizeof *s->entries);
-    }
-    struct keyset_entry *e = &s->entries[s->len];
+    reserve_entries(s, s->len + 1);
+    e = &s->entries[s->len];
     e->off = arena_put(s, key, len);
     e->len = len;
     e->value = 0;
-    *slot = ((h >> 32) << 32) | (uint64_t)(++s->len);
+    e->next = fresh ? 0 : *head;
+    *head = (uint32_t)++s->len;
     if (value)
         *value = &e->value;
     return true;

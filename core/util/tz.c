@@ -7,7 +7,6 @@
 #include "tz.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,19 +45,6 @@ struct tz {
     bool has_rule;     /* rule applies from the last transition on (always, if ntrans == 0) */
     struct rule rule;
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -281,7 +267,7 @@ struct tz *tz_from_posix(const char *spec, char *err, size_t errlen)
 {
     struct rule r;
     if (parse_posix(spec, &r) < 0) {
-        set_err(err, errlen, "invalid POSIX TZ rule \"%s\"", spec);
+        errf(err, errlen, "invalid POSIX TZ rule \"%s\"", spec);
         return NULL;
     }
     struct tz *z = tz_new(spec);
@@ -350,7 +336,7 @@ static int read_block(struct reader *rd, const struct tzif_header *h, size_t tim
                       struct tz *z, char *err, size_t errlen)
 {
     if (!need(rd, block_size(h, time_size))) {
-        set_err(err, errlen, "truncated data");
+        errf(err, errlen, "truncated data");
         return -1;
     }
     const unsigned char *times = rd->p + rd->pos;
@@ -360,7 +346,7 @@ static int read_block(struct reader *rd, const struct tzif_header *h, size_t tim
     for (uint32_t i = 0; i < h->typecnt; i++) {
         offs[i] = (int32_t)be32(types + 6 * i);
         if (offs[i] < -MAX_OFFSET || offs[i] > MAX_OFFSET) {
-            set_err(err, errlen, "offset %ld out of range", (long)offs[i]);
+            errf(err, errlen, "offset %ld out of range", (long)offs[i]);
             return -1;
         }
     }
@@ -372,7 +358,7 @@ static int read_block(struct reader *rd, const struct tzif_header *h, size_t tim
         const unsigned char *t = times + (size_t)i * time_size;
         z->trans[i] = time_size == 8 ? be64(t) : (int32_t)be32(t);
         if (idx[i] >= h->typecnt || (i > 0 && z->trans[i] <= z->trans[i - 1])) {
-            set_err(err, errlen, "bad transition %u", (unsigned)i);
+            errf(err, errlen, "bad transition %u", (unsigned)i);
             return -1;
         }
         z->offs[i] = offs[idx[i]];
@@ -388,7 +374,7 @@ static int read_footer(struct reader *rd, struct tz *z, char *err, size_t errlen
     size_t n = rd->len - rd->pos;
     const char *end = n > 1 && s[0] == '\n' ? memchr(s + 1, '\n', n - 1) : NULL;
     if (!end) {
-        set_err(err, errlen, "missing footer");
+        errf(err, errlen, "missing footer");
         return -1;
     }
     if (end == s + 1)
@@ -396,7 +382,7 @@ static int read_footer(struct reader *rd, struct tz *z, char *err, size_t errlen
     char *spec = xstrndup(s + 1, (size_t)(end - s - 1));
     int rc = parse_posix(spec, &z->rule);
     if (rc < 0)
-        set_err(err, errlen, "bad footer rule \"%s\"", spec);
+        errf(err, errlen, "bad footer rule \"%s\"", spec);
     else
         z->has_rule = true;
     free(spec);
@@ -408,23 +394,23 @@ static int parse_tzif(struct tz *z, const unsigned char *data, size_t len, char 
     struct reader rd = {data, len, 0};
     struct tzif_header h;
     if (read_header(&rd, &h) < 0) {
-        set_err(err, errlen, "not a TZif file");
+        errf(err, errlen, "not a TZif file");
         return -1;
     }
     if (h.version >= '2') {
         /* Skip the 32-bit block; the 64-bit one that follows is authoritative. */
         if (!need(&rd, block_size(&h, 4))) {
-            set_err(err, errlen, "truncated data");
+            errf(err, errlen, "truncated data");
             return -1;
         }
         rd.pos += block_size(&h, 4);
         if (read_header(&rd, &h) < 0) {
-            set_err(err, errlen, "bad second header");
+            errf(err, errlen, "bad second header");
             return -1;
         }
     }
     if (h.leapcnt) {
-        set_err(err, errlen, "zones with leap seconds (\"right/...\") are not supported");
+        errf(err, errlen, "zones with leap seconds (\"right/...\") are not supported");
         return -1;
     }
     size_t time_size = h.version >= '2' ? 8 : 4;
@@ -439,7 +425,7 @@ struct tz *tz_from_tzif(const char *name, const unsigned char *data, size_t len,
     struct tz *z = tz_new(name);
     char why[160] = "";
     if (parse_tzif(z, data, len, why, sizeof why) < 0) {
-        set_err(err, errlen, "time zone \"%s\": %s", name, why);
+        errf(err, errlen, "time zone \"%s\": %s", name, why);
         tz_free(z);
         return NULL;
     }
@@ -466,29 +452,29 @@ static bool parse_fixed(const char *name, int32_t *off)
 static int check_name(const char *name, char *err, size_t errlen)
 {
     if (!*name) {
-        set_err(err, errlen, "time zone name is empty");
+        errf(err, errlen, "time zone name is empty");
         return -1;
     }
     if (name[0] == '/') {
-        set_err(err, errlen,
-                "invalid time zone \"%s\": give a zone name such as America/Los_Angeles, not a "
-                "path",
-                name);
+        errf(err, errlen,
+             "invalid time zone \"%s\": give a zone name such as America/Los_Angeles, not a "
+             "path",
+             name);
         return -1;
     }
     if (strstr(name, "..")) {
-        set_err(err, errlen, "invalid time zone \"%s\": \"..\" is not allowed", name);
+        errf(err, errlen, "invalid time zone \"%s\": \"..\" is not allowed", name);
         return -1;
     }
     if (strlen(name) > 255 || strstr(name, "//") || name[strlen(name) - 1] == '/') {
-        set_err(err, errlen, "invalid time zone \"%s\"", name);
+        errf(err, errlen, "invalid time zone \"%s\"", name);
         return -1;
     }
     for (const char *p = name; *p; p++) {
         char c = *p;
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
               c == '/' || c == '_' || c == '-' || c == '+' || c == '.')) {
-            set_err(err, errlen, "invalid time zone \"%s\": unexpected character '%c'", name, c);
+            errf(err, errlen, "invalid time zone \"%s\": unexpected character '%c'", name, c);
             return -1;
         }
     }
@@ -507,16 +493,15 @@ static struct tz *load_file(const char *dir, const char *name, char *err, size_t
     free(path);
     if (!data) {
         if (saved == ENOENT || saved == ENOTDIR || saved == 0)
-            set_err(err, errlen, "unknown time zone \"%s\" (no such zone in %s)", name, dir);
+            errf(err, errlen, "unknown time zone \"%s\" (no such zone in %s)", name, dir);
         else
-            set_err(err, errlen, "cannot read time zone \"%s\" from %s: %s", name, dir,
-                    strerror(saved));
+            errf(err, errlen, "cannot read time zone \"%s\" from %s: %s", name, dir,
+                 strerror(saved));
         return NULL;
     }
     struct tz *z = NULL;
     if (len > MAX_TZIF_BYTES || len < 4 || memcmp(data, "TZif", 4) != 0)
-        set_err(err, errlen, "unknown time zone \"%s\" (%s/%s is not a zone file)", name, dir,
-                name);
+        errf(err, errlen, "unknown time zone \"%s\" (%s/%s is not a zone file)", name, dir, name);
     else
         z = tz_from_tzif(name, data, len, err, errlen);
     free(data);
@@ -527,7 +512,7 @@ struct tz *tz_load_dir(const char *dir, const char *name, char *err, size_t errl
 {
     int32_t off;
     if (!name) {
-        set_err(err, errlen, "time zone name is empty");
+        errf(err, errlen, "time zone name is empty");
         return NULL;
     }
     /* UTC is built in so that a machine without zone files can still schedule in it. */
@@ -694,17 +679,6 @@ char *tz_format_iso(const struct tz *z, int64_t utc, char *buf)
     return buf;
 }
 
-static int fixed_digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
 static int parse_iso_offset(const char *s, bool *has_offset, int *offset)
 {
     *has_offset = false;
@@ -717,7 +691,7 @@ static int parse_iso_offset(const char *s, bool *has_offset, int *offset)
     }
     if ((s[0] != '+' && s[0] != '-') || strlen(s) != 6 || s[3] != ':')
         return -1;
-    int h = fixed_digits(s + 1, 2), m = fixed_digits(s + 4, 2);
+    int h = date_digits(s + 1, 2), m = date_digits(s + 4, 2);
     if (h < 0 || h > 23 || m < 0 || m > 59)
         return -1;
     *offset = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
@@ -730,14 +704,14 @@ int tz_parse_iso(const char *s, struct tz_time *t, bool *has_offset, int *offset
     if (n < 16 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':')
         return -1;
     memset(t, 0, sizeof *t);
-    t->year = fixed_digits(s, 4);
-    t->month = fixed_digits(s + 5, 2);
-    t->day = fixed_digits(s + 8, 2);
-    t->hour = fixed_digits(s + 11, 2);
-    t->minute = fixed_digits(s + 14, 2);
+    t->year = date_digits(s, 4);
+    t->month = date_digits(s + 5, 2);
+    t->day = date_digits(s + 8, 2);
+    t->hour = date_digits(s + 11, 2);
+    t->minute = date_digits(s + 14, 2);
     const char *rest = s + 16;
     if (*rest == ':') {
-        t->second = fixed_digits(rest + 1, 2);
+        t->second = date_digits(rest + 1, 2);
         if (t->second < 0 || strlen(rest) < 3)
             return -1;
         rest += 3;

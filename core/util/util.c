@@ -230,6 +230,45 @@ int edit_distance(const char *a, const char *b)
     return d;
 }
 
+struct nearest nearest_start(const char *name, int max_dist)
+{
+    return (struct nearest){name, NULL, max_dist == NEAREST_ANY ? NEAREST_ANY : max_dist + 1};
+}
+
+bool nearest_offer(struct nearest *n, const char *candidate)
+{
+    if (!candidate)
+        return false;
+    /* The distance is at least the difference in length, which skips most candidates cheaply. */
+    size_t a = strlen(candidate), b = strlen(n->name);
+    if ((a > b ? a - b : b - a) >= (size_t)n->dist)
+        return false;
+    int d = edit_distance(candidate, n->name);
+    if (d >= n->dist)
+        return false;
+    n->dist = d;
+    n->best = candidate;
+    return true;
+}
+
+const char *nearest_in(const char *const *list, const char *name, int max_dist)
+{
+    struct nearest n = nearest_start(name, max_dist);
+    for (; *list; list++)
+        nearest_offer(&n, *list);
+    return n.best;
+}
+
+void errf(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
 #include <dirent.h>
 #include <ftw.h>
 

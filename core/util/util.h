@@ -2,6 +2,7 @@
 #ifndef SIXBB_UTIL_H
 #define SIXBB_UTIL_H
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,7 +43,23 @@ void str_copy(char *dst, size_t cap, const char *src);
 /* Levenshtein distance, for "did you mean" suggestions. */
 int edit_distance(const char *a, const char *b);
 
+/* "Did you mean": the candidate nearest to a name that was not found. Start with nearest_start,
+ * offer each candidate; best is NULL when none came within max_dist. Earlier candidates win ties,
+ * so the order candidates are offered in decides between equally near ones. */
+struct nearest {
+    const char *name; /* what was asked for */
+    const char *best; /* the nearest candidate so far, or NULL */
+    int dist;         /* a candidate must be nearer than this to replace best */
+};
+#define NEAREST_ANY INT_MAX /* max_dist with no limit */
+struct nearest nearest_start(const char *name, int max_dist);
+/* Offers a candidate (NULL is passed over); true when it is now the nearest. */
+bool nearest_offer(struct nearest *n, const char *candidate);
+/* The entry of a NULL-terminated list nearest to name within max_dist, or NULL. */
+const char *nearest_in(const char *const *list, const char *name, int max_dist);
 
+/* Formats an error message into err (err may be NULL or errlen 0: then nothing is written). */
+void errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Removes a directory tree (like rm -rf). 0 or -1. */
 int remove_tree(const char *path);
