@@ -6,12 +6,20 @@
 #include "site.h"
 #include "util.h"
 
+/* The host's errors, printed as every command prints its own. */
+static void print_host_error(const char *msg)
+{
+    cli_fail("%s", msg);
+}
+
 struct host *site_host_new(struct store *store, const char *site_dir, bool quiet)
 {
     char *why = NULL;
     struct host *h = site_host_load(store, site_dir, quiet, NULL, NULL, &why);
     if (!h)
         cli_fail("%s", why);
+    else
+        h->on_error = print_host_error;
     free(why);
     return h;
 }

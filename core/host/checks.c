@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "checks_internal.h"
-#include "cli.h"
 #include "eval_config.h"
 #include "facts_push.h"
 #include "util.h"
@@ -17,13 +16,13 @@ struct eval *eval_new(struct host *h, struct store *s)
     struct med_standard *std;
     char err[1024];
     if (host_med(h, &db, &std, err, sizeof err) != 0) {
-        cli_fail("cannot load the MED tables: %s", err);
+        host_fail(h, "cannot load the MED tables: %s", err);
         return NULL;
     }
     struct rules rules;
     if (host_read_rules(h, &rules) != 0) {
         rules_free(&rules);
-        cli_fail("configuration error: %s", h->last_error);
+        host_fail(h, "configuration error: %s", h->last_error);
         return NULL;
     }
     struct eval *e = xcalloc(1, sizeof *e);
@@ -32,7 +31,7 @@ struct eval *eval_new(struct host *h, struct store *s)
     e->en = eval_engine_new(s, db, std, &rules);
     checks_load(e);
     if (checks_apply_overrides(e) != 0) {
-        cli_fail("configuration error: %s", h->last_error);
+        host_fail(h, "configuration error: %s", h->last_error);
         eval_free(e);
         return NULL;
     }
@@ -286,7 +285,7 @@ int eval_run(struct eval *e, day_t as_of, const struct eval_filter *flt, struct 
     char err[512];
     int rc = eval_engine_pass(e->en, &p, r, err, sizeof err);
     if (rc != 0)
-        cli_fail("%s", err);
+        host_fail(e->h, "%s", err);
     if (rc == 0 && !e->visit)
         checks_run_levels(e);
     e->explain = NULL;
@@ -305,7 +304,7 @@ int eval_run_stored(struct eval *e, day_t as_of, const struct eval_filter *flt,
     char err[512];
     struct eval_writer *w = eval_writer_open(e->s, as_of, err, sizeof err);
     if (!w)
-        return cli_fail("%s", err);
+        return host_fail(e->h, "%s", err);
     e->writer = w;
     int rc = eval_run(e, as_of, flt, r, NULL);
     e->writer = NULL;
@@ -313,7 +312,7 @@ int eval_run_stored(struct eval *e, day_t as_of, const struct eval_filter *flt,
         eval_writer_feed(w, r);
     if (eval_writer_close(w, r, rc == 0, err, sizeof err) != 0) {
         if (rc == 0)
-            cli_fail("%s", err);
+            host_fail(e->h, "%s", err);
         rc = -1;
     }
     return rc;

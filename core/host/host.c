@@ -66,6 +66,20 @@ void host_set_error(struct host *h, const char *fmt, ...)
     h->last_trace = xstrdup(b.data ? b.data : "");
 }
 
+int host_fail(struct host *h, const char *fmt, ...)
+{
+    struct buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    host_set_error(h, "%s", b.data ? b.data : "");
+    buf_free(&b);
+    if (h->on_error)
+        h->on_error(h->last_error);
+    return 1;
+}
+
 /* ---- memory ---- */
 
 static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)

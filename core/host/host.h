@@ -80,6 +80,9 @@ struct host {
     char *last_error; /* last error, one paragraph, names plugin, hook and file:line */
     char *last_trace; /* same with the Lua traceback */
     bool quiet;       /* do not print plugin load errors as they happen */
+    /* Told of every error host_fail records (the CLI prints it; the daemon logs it). The host
+     * itself never prints: with no hook the error is only kept in last_error. */
+    void (*on_error)(const char *msg);
 };
 
 /* Creates the state with the sandbox and the sixbb API. store and site_dir may be NULL. */
@@ -144,6 +147,9 @@ int host_med(struct host *h, struct med_db **db, struct med_standard **std, char
              size_t errlen);
 
 void host_set_error(struct host *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* host_set_error, then passes the message to the on_error hook when one is set. Returns 1, so a
+ * function that fails can `return host_fail(...)`. */
+int host_fail(struct host *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Logging to stderr with a level; callers pass ids, never patient names. */
 void host_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "checks.h"
-#include "cli.h"
 #include "host.h"
 #include "measures.h"
 #include "measures_load.h"
@@ -315,7 +314,7 @@ struct measures *measures_compute(struct eval *e, const struct measures_request 
     struct loader en = {.h = eval_host(e), .rules = eval_engine_rules(eval_engine(e))};
     char err[600];
     if (load_defs(&en, err, sizeof err) != 0) {
-        cli_fail("%s", err);
+        host_fail(en.h, "%s", err);
         info_free(en.set.info, en.set.n);
         loader_free(&en);
         return NULL;
@@ -323,10 +322,10 @@ struct measures *measures_compute(struct eval *e, const struct measures_request 
     struct measures *m =
         measures_tally(eval_engine(e), rq, &en.set, call_lua, &en, err, sizeof err);
     if (!m) {
-        cli_fail("%s", err);
+        host_fail(en.h, "%s", err);
     } else if (rq->store && !rq->site && !rq->clinician &&
                measures_store(en.h->store, m, err, sizeof err) != 0) {
-        cli_fail("%s", err);
+        host_fail(en.h, "%s", err);
         measures_free(m);
         m = NULL;
     }

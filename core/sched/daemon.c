@@ -86,6 +86,8 @@ static int config_load(struct daemon *d, struct config_set *c, const struct conf
         free(why);
         return -1;
     }
+    /* Errors of evaluations the jobs run reach the daemon's caller as load errors do. */
+    c->host->on_error = d->opts.report;
     for (size_t i = 0; prev && i < c->host->nplugins; i++) {
         const struct plugin *p = &c->host->plugins[i];
         bool failed_before = false;
