@@ -110,7 +110,7 @@ local function run(ctx)
       { label = "Current MED", value = string.format("%.1f", p.med),
         note = p.med_unknown and "incomplete: a current fill has no MED" or nil },
       { label = "Highest MED, 90 days", value = string.format("%.1f", p.med_max_90 or 0) },
-      { label = "Open gaps", value = #gaps, href = "#gaps" },
+      { label = "Open gaps", value = #gaps, href = "#gaps-section" },
       { label = "Next visit", value = p.next_visit or "none booked" },
     },
     sections = {

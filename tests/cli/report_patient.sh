@@ -66,4 +66,12 @@ contains "$out" "option 'med_on' needs 'patient' or 'patients'"
 echo 'return { reports = { show_names = true } }' > s/sixbb.lua
 expect_rc 0 "$SIXBB" -C s run helpers.lua
 contains "$out" "names	1"
+# A patient with no open gaps (P3, P4 not on LtOT; P5 excluded) still gets a summary whose
+# "Open gaps" figure points at the section that says so.
+for p in P3 P4 P5; do
+  expect_rc 0 "$SIXBB" -C s report patient --patient "$p" --as-of 2026-06-30 --format json
+  equals "$(echo "$out" | jq -r '.figures[] | select(.label == "Open gaps") | "\(.value) \(.href)"')" \
+    "0 #gaps-section" "$p: no gaps, and the link has a target"
+done
+
 done_ok
