@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "host.h"
 #include "commands.h"
 #include "med.h"
 #include "site.h"
@@ -92,8 +93,10 @@ static void rxlist_free(struct rxlist *l)
     free(l->v);
 }
 
-/* The standard for the calculator: --standard, else $SIXBB_MED_STANDARD, else the site's
- * configured one when run in a site (its own standards/<name>.json first), else cdc2022. */
+/* The standard for the calculator: --standard, else $SIXBB_MED_STANDARD, else the configured
+ * one: the site's when run in a site (its own standards/<name>.json first), else the default of
+ * config/defaults.lua, which is the only place the default is written. NULL after printing why
+ * the configuration cannot be read. */
 const char *cmd_med_standard_name(struct cli *cli, const char *option)
 {
     static char chosen[4096];
@@ -103,14 +106,20 @@ const char *cmd_med_standard_name(struct cli *cli, const char *option)
     if (env && *env)
         return env;
     bool want_site = cli->site_flag || (getenv("SIXBB_HOME") && *getenv("SIXBB_HOME"));
-    if (!want_site && !path_exists("sixbb.db"))
-        return "cdc2022";
-    if (cli_find_site(cli) != 0)
-        return "cdc2022";
-    struct host *h = site_host_new(NULL, cli->site_dir, true);
+    bool in_site = (want_site || path_exists("sixbb.db")) && cli_find_site(cli) == 0;
+    char *why = NULL;
+    struct host *h = site_config_load(in_site ? cli->site_dir : NULL, &why);
     const char *name = h ? host_config_string(h, "standard") : NULL;
-    snprintf(chosen, sizeof chosen, "%s", name ? name : "cdc2022");
+    if (!name) {
+        cli_fail("%s", why ? why : "the configuration names no MED standard");
+        free(why);
+        host_free(h);
+        return NULL;
+    }
+    snprintf(chosen, sizeof chosen, "%s", name);
     host_free(h);
+    if (!in_site)
+        return chosen;
     char *own = xasprintf("%s/standards/%s.json", cli->site_dir, chosen);
     if (path_exists(own))
         snprintf(chosen, sizeof chosen, "%s", own);
@@ -517,6 +526,8 @@ static struct med_standard *pick_standard(struct cli *cli, const struct opts *o,
 {
     char err[512];
     const char *name = o->standard_file ? o->standard_file : cmd_med_standard_name(cli, o->standard);
+    if (!name)
+        return NULL;
     /* A name with a slash is a file: --standard-file, or a site's own standards/<name>.json. */
     struct med_standard *s = strchr(name, '/') ? med_standard_load(name, err, sizeof err)
                                                : med_standard_load_named(config, name, err,

@@ -46,6 +46,27 @@ struct host *site_host_load(struct store *store, const char *site_dir, bool quie
     return h;
 }
 
+struct host *site_config_load(const char *site_dir, char **why)
+{
+    struct host *h = host_new(NULL, site_dir);
+    if (!h) {
+        *why = xstrdup("cannot create the Lua state");
+        return NULL;
+    }
+    h->quiet = true;
+    char *defaults = path_join(paths_data_dir("config"), "defaults.lua");
+    char *site_cfg = site_dir ? path_join(site_dir, "sixbb.lua") : NULL;
+    int rc = host_load_config(h, defaults, site_cfg);
+    free(defaults);
+    free(site_cfg);
+    if (rc != 0) {
+        *why = xasprintf("configuration error: %s", h->last_error);
+        host_free(h);
+        return NULL;
+    }
+    return h;
+}
+
 void site_close(struct site *s)
 {
     if (!s)

@@ -25,4 +25,9 @@ void site_close(struct site *s);
 struct host *site_host_load(struct store *store, const char *site_dir, bool quiet,
                             void (*prepare)(struct host *h, void *arg), void *arg, char **why);
 
+/* A host holding only the configuration (defaults.lua, then the site's sixbb.lua when site_dir
+ * is not NULL): no store, no modules, no plugins. For commands that need a setting and nothing
+ * else, such as the calculator's standard. NULL with an allocated reason in *why. */
+struct host *site_config_load(const char *site_dir, char **why);
+
 #endif

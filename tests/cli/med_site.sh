@@ -16,4 +16,16 @@ mkdir s/standards
 jq '.name = "clinic-2026" | .version = "1"' "$SIXBB_SOURCE/config/standards/cdc2022.json" > s/standards/clinic-2026.json
 echo 'return { standard = "clinic-2026" }' > s/sixbb.lua
 equals "$("$SIXBB" -C s med "${rx[@]}" | jq -r .standard)" clinic-2026 "site's own standard"
+# The default standard is written once, in config/defaults.lua: an installation whose defaults
+# name another standard computes with it, in a site and outside one.
+mkdir data && cp -r "$SIXBB_SOURCE/config" "$SIXBB_SOURCE/plugins" data/
+sed -i 's/^  standard = "cdc2022",/  standard = "cdc2016",/' data/config/defaults.lua
+grep -q '^  standard = "cdc2016",' data/config/defaults.lua || fail "could not edit the defaults"
+"$SIXBB" init t >/dev/null
+equals "$(SIXBB_DATA=$PWD/data "$SIXBB" med "${rx[@]}" | jq -r .standard)" cdc2016 "installed default, no site"
+equals "$(SIXBB_DATA=$PWD/data "$SIXBB" -C t med "${rx[@]}" | jq -r .standard)" cdc2016 "installed default, site"
+# A site config that cannot be read is an error, not a silent fall-back to some standard.
+echo 'return { standard = ' > t/sixbb.lua
+expect_rc 1 "$SIXBB" -C t med "${rx[@]}"
+contains "$err" "configuration error"
 done_ok
