@@ -32,8 +32,7 @@ static int measure_known(struct host *h, const char *id)
     lua_State *L = h->L;
     int top = lua_gettop(L);
     host_push_registry(h, REG_MEASURES);
-    const char *best = NULL;
-    int bestd = 4;
+    struct nearest near = nearest_start(id, 3);
     bool found = false;
     for (lua_Integer i = 1; !found && i <= (lua_Integer)lua_rawlen(L, -1); i++) {
         lua_rawgeti(L, -1, i);
@@ -41,16 +40,15 @@ static int measure_known(struct host *h, const char *id)
         const char *m = lua_tostring(L, -1);
         if (m && strcmp(m, id) == 0)
             found = true;
-        else if (m && edit_distance(m, id) < bestd) {
-            bestd = edit_distance(m, id);
-            best = m;
-        }
+        else
+            nearest_offer(&near, m);
         if (!found)
             lua_pop(L, 2);
     }
-    int rc = found ? 0
-             : best ? cli_usage_error("aim", "unknown measure '%s' (did you mean '%s'?)", id, best)
-                    : cli_usage_error("aim", "unknown measure '%s'", id);
+    int rc = found       ? 0
+             : near.best ? cli_usage_error("aim", "unknown measure '%s' (did you mean '%s'?)", id,
+                                           near.best)
+                         : cli_usage_error("aim", "unknown measure '%s'", id);
     lua_settop(L, top);
     return rc;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "checks_internal.h"
+#include "merge.h"
 #include "util.h"
 
 static char *field_str(lua_State *L, int idx, const char *name)
@@ -16,101 +17,14 @@ static char *field_str(lua_State *L, int idx, const char *name)
     return s;
 }
 
-/* Deep copy of the table at idx (values that are tables are copied too). */
-static void push_copy(lua_State *L, int idx)
+/* The site's checks[id] over the check's defaults: besides the declared parameters, the top
+ * level may hold `enabled`; an empty table declares no keys. Errors do not name the file, the
+ * callers add it. */
+static int merge_params(struct host *h, int dst, int src, const char *path)
 {
-    idx = lua_absindex(L, idx);
-    lua_newtable(L);
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pushvalue(L, -2);
-        if (lua_istable(L, -2))
-            push_copy(L, -2);
-        else
-            lua_pushvalue(L, -2);
-        lua_rawset(L, -5);
-        lua_pop(L, 1);
-    }
-}
-
-static const char *nearest_key(lua_State *L, int t, const char *key, const char *extra)
-{
-    const char *best = NULL;
-    int bestd = 4;
-    if (extra && edit_distance(extra, key) < bestd) {
-        bestd = edit_distance(extra, key);
-        best = extra;
-    }
-    lua_pushnil(L);
-    while (lua_next(L, t)) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) == LUA_TSTRING) {
-            int d = edit_distance(lua_tostring(L, -1), key);
-            if (d < bestd) {
-                bestd = d;
-                best = lua_tostring(L, -1);
-            }
-        }
-    }
-    return best;
-}
-
-/* Writes the site's overrides (src) over the check's defaults (dst), refusing unknown keys and
- * values of another type, so a typo in sixbb.lua never silently leaves a default in force. */
-static int merge_params(struct host *h, int dst, int src, const char *path, bool top)
-{
-    lua_State *L = h->L;
-    dst = lua_absindex(L, dst);
-    src = lua_absindex(L, src);
-    lua_pushnil(L);
-    while (lua_next(L, src)) {
-        int v = lua_gettop(L), k = v - 1;
-        if (lua_type(L, k) != LUA_TSTRING) {
-            host_set_error(h, "setting '%s' has a %s key; parameters are named", path,
-                           luaL_typename(L, k));
-            return -1;
-        }
-        const char *key = lua_tostring(L, k);
-        if (top && strcmp(key, "enabled") == 0) {
-            if (!lua_isboolean(L, v)) {
-                host_set_error(h, "setting '%s.enabled' must be a boolean", path);
-                return -1;
-            }
-            lua_pop(L, 1);
-            continue;
-        }
-        lua_pushvalue(L, k);
-        int t = lua_rawget(L, dst);
-        if (t == LUA_TNIL) {
-            const char *near = nearest_key(L, dst, key, top ? "enabled" : NULL);
-            if (near)
-                host_set_error(h, "unknown setting '%s.%s' (did you mean '%s.%s'?)", path, key,
-                               path, near);
-            else
-                host_set_error(h, "unknown setting '%s.%s'", path, key);
-            return -1;
-        }
-        if (t != lua_type(L, v)) {
-            host_set_error(h, "setting '%s.%s' must be a %s, got %s", path, key, lua_typename(L, t),
-                           luaL_typename(L, v));
-            return -1;
-        }
-        if (t == LUA_TTABLE && lua_rawlen(L, -1) == 0) {
-            char *sub = xasprintf("%s.%s", path, key);
-            int rc = merge_params(h, -1, v, sub, false);
-            free(sub);
-            if (rc != 0)
-                return -1;
-            lua_pop(L, 1);
-        } else {
-            lua_pop(L, 1);
-            lua_pushvalue(L, k);
-            lua_pushvalue(L, v);
-            lua_rawset(L, dst);
-        }
-        lua_pop(L, 1);
-    }
-    return 0;
+    static const struct host_merge how = {
+        .noun = "parameters", .quote_path = true, .flag = "enabled"};
+    return host_merge(h, &how, dst, src, path);
 }
 
 static int find_check(struct eval *e, const char *id)
@@ -138,13 +52,11 @@ int checks_apply_overrides(struct eval *e)
         int i = lua_type(L, -2) == LUA_TSTRING ? find_check(e, id) : -1;
         if (i < 0) {
             const char *best = NULL;
-            int bestd = 4;
-            for (size_t k = 0; id && k < e->nchecks; k++) {
-                int d = edit_distance(e->checks[k].id, id);
-                if (d < bestd) {
-                    bestd = d;
-                    best = e->checks[k].id;
-                }
+            if (id) {
+                struct nearest n = nearest_start(id, 3);
+                for (size_t k = 0; k < e->nchecks; k++)
+                    nearest_offer(&n, e->checks[k].id);
+                best = n.best;
             }
             if (best)
                 host_set_error(e->h, "sixbb.lua: unknown check '%s' in checks (did you mean '%s'?)",
@@ -166,7 +78,7 @@ int checks_apply_overrides(struct eval *e)
         lua_pop(L, 1);
         lua_rawgeti(L, LUA_REGISTRYINDEX, c->params_ref);
         char *path = xasprintf("checks['%s']", id);
-        int rc = merge_params(e->h, -1, -2, path, true);
+        int rc = merge_params(e->h, -1, -2, path);
         free(path);
         if (rc != 0) {
             char *msg = xasprintf("sixbb.lua: %s", e->h->last_error);
@@ -186,7 +98,7 @@ int eval_push_check_params(struct host *h, int entry, const char *id)
     lua_State *L = h->L;
     entry = lua_absindex(L, entry);
     if (lua_getfield(L, entry, "params") == LUA_TTABLE)
-        push_copy(L, -1);
+        host_push_copy(L, -1);
     else
         lua_newtable(L);
     lua_remove(L, -2);
@@ -195,7 +107,7 @@ int eval_push_check_params(struct host *h, int entry, const char *id)
     int rc = 0;
     if (lua_istable(L, -1) && lua_getfield(L, -1, id) == LUA_TTABLE) {
         char *path = xasprintf("checks['%s']", id);
-        rc = merge_params(h, params, -1, path, true);
+        rc = merge_params(h, params, -1, path);
         free(path);
     }
     lua_settop(L, params);
@@ -235,7 +147,7 @@ void checks_load(struct eval *e)
         lua_getfield(L, ent, "run");
         c->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
         if (lua_getfield(L, ent, "params") == LUA_TTABLE)
-            push_copy(L, -1);
+            host_push_copy(L, -1);
         else
             lua_newtable(L);
         c->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "merge.h"
 #include "util.h"
 
 static int eval_file(struct host *h, const char *path, const char *label)
@@ -27,103 +28,10 @@ static int eval_file(struct host *h, const char *path, const char *label)
     return 0;
 }
 
-static const char *nearest_key(lua_State *L, int defaults, const char *key)
-{
-    struct nearest n = nearest_start(key, 3);
-    lua_pushnil(L);
-    while (lua_next(L, defaults)) {
-        lua_pop(L, 1);
-        /* The string stays alive after the pop: the key is in the defaults table. */
-        if (lua_type(L, -1) == LUA_TSTRING)
-            nearest_offer(&n, lua_tostring(L, -1));
-    }
-    return n.best;
-}
-
-static bool is_empty_table(lua_State *L, int idx)
-{
-    lua_pushnil(L);
-    if (lua_next(L, idx)) {
-        lua_pop(L, 2);
-        return false;
-    }
-    return true;
-}
-
-/* Checks site[key] against defaults[key] recursively and writes the merged value into defaults.
- * Errors name the full dotted path and the nearest valid key. */
-static int merge(struct host *h, int defaults, int site, const char *path, const char *file)
-{
-    lua_State *L = h->L;
-    defaults = lua_absindex(L, defaults);
-    site = lua_absindex(L, site);
-    lua_pushnil(L);
-    while (lua_next(L, site)) {
-        int val = lua_gettop(L), key = val - 1;
-        if (lua_type(L, key) != LUA_TSTRING) {
-            host_set_error(h, "%s: setting %s has a %s key; settings are named", file,
-                           *path ? path : "(top level)", luaL_typename(L, key));
-            lua_settop(L, site);
-            return -1;
-        }
-        const char *k = lua_tostring(L, key);
-        char *full = *path ? xasprintf("%s.%s", path, k) : xstrdup(k);
-        lua_pushvalue(L, key);
-        int dt = lua_rawget(L, defaults);
-        int dv = lua_gettop(L);
-        if (dt == LUA_TNIL) {
-            const char *near = nearest_key(L, defaults, k);
-            if (near)
-                host_set_error(h, "%s: unknown setting '%s' (did you mean '%s%s%s'?)", file, full,
-                               path, *path ? "." : "", near);
-            else
-                host_set_error(h, "%s: unknown setting '%s'", file, full);
-            free(full);
-            lua_settop(L, site);
-            return -1;
-        }
-        /* A list in the defaults (label codes, say) is replaced whole, not merged by index. */
-        if (dt == LUA_TTABLE && !is_empty_table(L, dv) && lua_rawlen(L, dv) == 0) {
-            if (!lua_istable(L, val)) {
-                host_set_error(h, "%s: setting '%s' must be a table, got %s", file, full,
-                               luaL_typename(L, val));
-                free(full);
-                lua_settop(L, site);
-                return -1;
-            }
-            int rc = merge(h, dv, val, full, file);
-            free(full);
-            if (rc != 0)
-                return -1;
-        } else {
-            if (dt != LUA_TTABLE && lua_type(L, val) != dt) {
-                host_set_error(h, "%s: setting '%s' must be a %s, got %s", file, full,
-                               lua_typename(L, dt), luaL_typename(L, val));
-                free(full);
-                lua_settop(L, site);
-                return -1;
-            }
-            if (dt == LUA_TTABLE && !lua_istable(L, val)) {
-                host_set_error(h, "%s: setting '%s' must be a table, got %s", file, full,
-                               luaL_typename(L, val));
-                free(full);
-                lua_settop(L, site);
-                return -1;
-            }
-            free(full);
-            lua_pushvalue(L, key);
-            lua_pushvalue(L, val);
-            lua_rawset(L, defaults);
-        }
-        lua_settop(L, key);
-    }
-    return 0;
-}
-
 static void apply_limits(struct host *h)
 {
-    h->limits.instructions = (long long)host_config_number(h, "limits.instructions",
-                                                           (double)h->limits.instructions);
+    h->limits.instructions =
+        (long long)host_config_number(h, "limits.instructions", (double)h->limits.instructions);
     h->limits.load_seconds = host_config_number(h, "limits.load_seconds", h->limits.load_seconds);
     h->limits.check_seconds =
         host_config_number(h, "limits.check_seconds", h->limits.check_seconds);
@@ -144,7 +52,9 @@ int host_load_config(struct host *h, const char *defaults_path, const char *site
             lua_settop(L, top);
             return -1;
         }
-        if (merge(h, top + 1, top + 2, "", site_path) != 0) {
+        /* An empty table in the defaults is a free-form map (per-check overrides, say). */
+        struct host_merge how = {.file = site_path, .noun = "settings", .empty_is_map = true};
+        if (host_merge(h, &how, top + 1, top + 2, "") != 0) {
             lua_settop(L, top);
             return -1;
         }

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "host.h"
+#include "merge.h"
 #include "tojson.h"
 #include "report_doc.h"
 #include "store.h"
@@ -21,21 +22,16 @@ static char *nearest_report(struct host *h, const char *id)
 {
     lua_State *L = h->L;
     host_push_registry(h, REG_REPORTS);
-    char *best = NULL;
-    int bestd = 4;
+    struct nearest near = nearest_start(id, 3);
     lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
     for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, -1, i);
         lua_getfield(L, -1, "id");
-        const char *cand = lua_tostring(L, -1);
-        int d = cand ? edit_distance(cand, id) : 99;
-        if (d < bestd) {
-            bestd = d;
-            free(best);
-            best = xstrdup(cand);
-        }
+        /* The string outlives the pop: the registry's entry holds it. */
+        nearest_offer(&near, lua_tostring(L, -1));
         lua_pop(L, 2);
     }
+    char *best = near.best ? xstrdup(near.best) : NULL;
     lua_pop(L, 1);
     return best;
 }
@@ -46,23 +42,6 @@ static void set_str(lua_State *L, const char *k, const char *v)
         return;
     lua_pushstring(L, v);
     lua_setfield(L, -2, k);
-}
-
-/* Deep copy, so a report that changes ctx.params cannot change its registered defaults. */
-static void push_copy(lua_State *L, int idx)
-{
-    idx = lua_absindex(L, idx);
-    lua_newtable(L);
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pushvalue(L, -2);
-        if (lua_istable(L, -2))
-            push_copy(L, -2);
-        else
-            lua_pushvalue(L, -2);
-        lua_rawset(L, -5);
-        lua_pop(L, 1);
-    }
 }
 
 /* Applies "key=value" overrides to the params table on top of the stack. A value replaces a
@@ -130,7 +109,7 @@ static int push_ctx(struct host *h, int entry, const struct report_request *rq, 
     set_str(L, "patient", rq->patient);
     set_str(L, "format", render_format_name(rq->format));
     if (lua_getfield(L, entry, "params") == LUA_TTABLE) {
-        push_copy(L, -1);
+        host_push_copy(L, -1); /* so a report that changes ctx.params keeps its defaults */
         lua_remove(L, -2);
     } else {
         lua_pop(L, 1);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "hashmap.h"
 #include "host.h" /* host_log */
 #include "message.h"
 #include "outbox.h"
@@ -89,21 +90,11 @@ void delivery_free(struct delivery *d)
     memset(d, 0, sizeof *d);
 }
 
-/* FNV-1a: a short fingerprint of the dedupe key, so a file name also depends on the message
- * and not on the id alone (ids can repeat if a database is restored from an old backup). */
-static uint32_t fnv1a(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 16777619u;
-    }
-    return h;
-}
-
+/* The file name also depends on the message through a short fingerprint of its dedupe key, not
+ * on the id alone: ids can repeat if a database is restored from an old backup. */
 char *deliver_file_name(int64_t id, const char *key)
 {
-    return xasprintf("%06lld-%08x.eml", (long long)id, (unsigned)fnv1a(key ? key : ""));
+    return xasprintf("%06lld-%08x.eml", (long long)id, (unsigned)hash_fnv1a32(key ? key : ""));
 }
 
 /* ---- building the message ---- */

@@ -40,16 +40,10 @@ struct job *jobs_find(const struct job_list *l, const char *id)
 
 const char *jobs_nearest(const struct job_list *l, const char *id)
 {
-    const char *best = NULL;
-    int bestd = 1 << 30;
-    for (size_t i = 0; i < l->n; i++) {
-        int d = edit_distance(l->v[i].id, id);
-        if (d < bestd) {
-            bestd = d;
-            best = l->v[i].id;
-        }
-    }
-    return best;
+    struct nearest n = nearest_start(id, NEAREST_ANY);
+    for (size_t i = 0; i < l->n; i++)
+        nearest_offer(&n, l->v[i].id);
+    return n.best;
 }
 
 static char *field_dup(lua_State *L, int idx, const char *name)
@@ -113,11 +107,13 @@ static int apply_config(struct host *h, const struct sched_config *cfg, struct j
         if (!j) {
             const char *near = jobs_nearest(l, id);
             if (near)
-                host_set_error(h, "sixbb.lua: unknown job '%s' in 'jobs' (did you mean '%s'?)",
-                               id, near);
+                host_set_error(h, "sixbb.lua: unknown job '%s' in 'jobs' (did you mean '%s'?)", id,
+                               near);
             else
-                host_set_error(h, "sixbb.lua: unknown job '%s' in 'jobs' (no plugin registers "
-                                  "any job)", id);
+                host_set_error(h,
+                               "sixbb.lua: unknown job '%s' in 'jobs' (no plugin registers "
+                               "any job)",
+                               id);
             return -1;
         }
         if (apply_setting(h, j, &cfg->jobs[i]) < 0)
