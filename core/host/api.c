@@ -8,6 +8,7 @@
 #include "date.h"
 #include "checks.h"
 #include "host.h"
+#include "merge.h"
 
 int api_plugin(lua_State *L);
 void host_api_init_more(struct host *h, int api);
@@ -269,6 +270,21 @@ static int api_run_check(lua_State *L)
     return 1;
 }
 
+/* sixbb.setting("rules.risk.high.med"): the site's value of a setting (defaults.lua merged
+ * with sixbb.lua), a copy when it is a table. Plugins name a clinical number through it
+ * instead of writing it again, so the number has one source. */
+static int api_setting(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    struct host *h = host_from_lua(L);
+    host_push_config_path(h, path);
+    if (lua_isnil(L, -1))
+        return luaL_error(L, "sixbb.setting: no setting '%s' (see config/defaults.lua)", path);
+    if (lua_istable(L, -1))
+        host_push_copy(L, -1);
+    return 1;
+}
+
 void host_api_init_more(struct host *h, int api)
 {
     lua_State *L = h->L;
@@ -278,4 +294,6 @@ void host_api_init_more(struct host *h, int api)
     lua_setfield(L, api, "registry");
     lua_pushcfunction(L, api_run_check);
     lua_setfield(L, api, "run_check");
+    lua_pushcfunction(L, api_setting);
+    lua_setfield(L, api, "setting");
 }

@@ -158,8 +158,8 @@ return {
   params = {
     months = 12,          -- how far back the dose chart reaches (30-day months)
     chart_step_days = 7,  -- one chart point per this many days: the highest daily MED in it
-    high = 90,            -- the high-dose reference line
-    moderate = 50,        -- the moderate-dose reference named with it
+    high = sixbb.setting "rules.risk.high.med",         -- the high-dose reference line
+    moderate = sixbb.setting "rules.risk.moderate.med", -- the moderate-dose reference named with it
     fills_days = 730,     -- fills this recent are listed
     agreement_days = 365, -- the agreement's next due date: last + this
     benzo_recent_days = 90, -- a benzodiazepine fill this recent is shown even without overlap

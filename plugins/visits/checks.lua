@@ -1,19 +1,22 @@
 -- Care-gap checks of the visits block: the monitoring and safety steps each planned visit should
 -- bring up to date.
+local sixbb = require "sixbb"
 local gaps = require "lib.gaps"
 
 local checks = {}
 
--- The default review interval of each risk tier; a fresh table for each check.
+-- The default review interval of each risk tier: the site's rules.risk.intervals (defaults.lua
+-- holds the numbers), a fresh table for each check.
 local function tiers()
-  return { high = 90, moderate = 182, low = 365 }
+  return sixbb.setting "rules.risk.intervals"
 end
 
 checks[#checks + 1] = gaps.check {
   id = "udt-due",
   title = "Urine drug test due",
   description = "Opens when no urine drug test is recorded within the review interval of the "
-    .. "patient's risk tier (`interval`, default high 90, moderate 182, low 365 days); due the "
+    .. "patient's risk tier (`interval`, by default the tier intervals of "
+    .. "`rules.risk.intervals`); due the "
     .. "day the interval ran out after the last test.",
   applies = "ltot",
   severity = "due",
@@ -28,8 +31,8 @@ checks[#checks + 1] = gaps.check {
   id = "visit-due",
   title = "Follow-up visit due",
   description = "Opens when no appointment that was kept (not cancelled, not a no-show) falls "
-    .. "within the review interval of the patient's risk tier (`interval`, default high 90, "
-    .. "moderate 182, low 365 days). A visit booked ahead does not close the gap; the detail "
+    .. "within the review interval of the patient's risk tier (`interval`, by default the tier "
+    .. "intervals of `rules.risk.intervals`). A visit booked ahead does not close the gap; the detail "
     .. "shows it.",
   applies = "ltot",
   severity = "due",
