@@ -8,6 +8,7 @@
 #include "date.h"
 #include "checks.h"
 #include "host.h"
+#include "rules_lua.h"
 
 int api_plugin(lua_State *L);
 void host_api_init_more(struct host *h, int api);
@@ -278,4 +279,7 @@ void host_api_init_more(struct host *h, int api)
     lua_setfield(L, api, "registry");
     lua_pushcfunction(L, api_run_check);
     lua_setfield(L, api, "run_check");
+    rules_lua_push_api(L);
+    host_make_readonly(L, -1);
+    lua_setfield(L, api, "rules");
 }
