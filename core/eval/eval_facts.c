@@ -147,34 +147,48 @@ static void add_reason(struct facts *f, const char *fmt, ...)
     va_end(ap);
 }
 
-static void risk_tier(const struct rules *ru, const struct patient_rows *pr, day_t as_of,
-                      struct facts *f)
+void risk_tier_eval(const struct rules *ru, const struct risk_in *in, struct facts *f)
 {
     f->nreasons = 0;
-    const struct score *ort = rows_latest_score(pr, "ort");
-    const struct score *phq9 = rows_latest_score(pr, "phq9");
-    if (f->med >= ru->high_med)
-        add_reason(f, "current MED %.1f >= %.0f", f->med, ru->high_med);
-    if (f->benzo_overlap > 0 && ru->high_benzo_days > 0)
-        add_reason(f, "benzodiazepine overlap on %d days in the last %d", f->benzo_overlap,
+    if (in->med >= ru->high_med)
+        add_reason(f, "current MED %.1f >= %.0f", in->med, ru->high_med);
+    if (in->benzo_overlap > 0 && ru->high_benzo_days > 0)
+        add_reason(f, "benzodiazepine overlap on %d days in the last %d", in->benzo_overlap,
                    ru->high_benzo_days);
-    if (pr->oud)
+    if (in->oud)
         add_reason(f, "active opioid use disorder diagnosis");
-    if (within(pr->last_event[EV_OVERDOSE], as_of, ru->high_overdose_days))
+    if (within(in->last_overdose, in->as_of, ru->high_overdose_days))
         add_reason(f, "overdose within %d days", ru->high_overdose_days);
-    if (ort && ort->has_score && ort->score >= ru->high_ort)
-        add_reason(f, "ORT %.0f >= %.0f", ort->score, ru->high_ort);
+    if (in->has_ort && in->ort >= ru->high_ort)
+        add_reason(f, "ORT %.0f >= %.0f", in->ort, ru->high_ort);
     if (f->nreasons) {
         f->risk = RISK_HIGH;
         return;
     }
-    if (f->med >= ru->mod_med)
-        add_reason(f, "current MED %.1f >= %.0f", f->med, ru->mod_med);
-    if (ort && ort->has_score && ort->score >= ru->mod_ort)
-        add_reason(f, "ORT %.0f >= %.0f", ort->score, ru->mod_ort);
-    if (phq9 && phq9->has_score && phq9->score >= ru->mod_phq9)
-        add_reason(f, "PHQ-9 %.0f >= %.0f", phq9->score, ru->mod_phq9);
+    if (in->med >= ru->mod_med)
+        add_reason(f, "current MED %.1f >= %.0f", in->med, ru->mod_med);
+    if (in->has_ort && in->ort >= ru->mod_ort)
+        add_reason(f, "ORT %.0f >= %.0f", in->ort, ru->mod_ort);
+    if (in->has_phq9 && in->phq9 >= ru->mod_phq9)
+        add_reason(f, "PHQ-9 %.0f >= %.0f", in->phq9, ru->mod_phq9);
     f->risk = f->nreasons ? RISK_MODERATE : RISK_LOW;
+}
+
+static void risk_tier(const struct rules *ru, const struct patient_rows *pr, day_t as_of,
+                      struct facts *f)
+{
+    const struct score *ort = rows_latest_score(pr, "ort");
+    const struct score *phq9 = rows_latest_score(pr, "phq9");
+    struct risk_in in = {.as_of = as_of,
+                         .med = f->med,
+                         .benzo_overlap = f->benzo_overlap,
+                         .oud = pr->oud,
+                         .last_overdose = pr->last_event[EV_OVERDOSE],
+                         .has_ort = ort && ort->has_score,
+                         .ort = ort ? ort->score : 0,
+                         .has_phq9 = phq9 && phq9->has_score,
+                         .phq9 = phq9 ? phq9->score : 0};
+    risk_tier_eval(ru, &in, f);
 }
 
 static void unknown_detail(const struct med_timeline *tl, const struct patient_rows *pr,

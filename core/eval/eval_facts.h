@@ -141,6 +141,17 @@ const struct score *rows_score_at(const struct patient_rows *pr, const char *ins
 /* Latest fill of a class (enum med_class) dated on or before d, DATE_NONE when none. */
 day_t rows_last_fill_at(const struct patient_rows *pr, int cls, day_t d);
 
+/* What the risk tier reads (docs/facts.md), so the tier can be computed from the facts table as
+ * well as from rows: the runner's sixbb.rules.risk_tier gives Lua the same answer as C. */
+struct risk_in {
+    day_t as_of, last_overdose; /* DATE_NONE when never */
+    double med, ort, phq9;
+    int benzo_overlap;
+    bool oud, has_ort, has_phq9;
+};
+/* Sets f->risk and f->reasons from the inputs under the thresholds in ru. */
+void risk_tier_eval(const struct rules *ru, const struct risk_in *in, struct facts *f);
+
 /* Computes the facts of one patient from its rows with a (reused) timeline. */
 void facts_compute(const struct rules *ru, const struct med_standard *std, struct med_timeline *tl,
                    struct patient_rows *pr, day_t as_of, struct facts *f);

@@ -9,6 +9,7 @@
 #include "checks.h"
 #include "host.h"
 #include "merge.h"
+#include "rules_lua.h"
 
 int api_plugin(lua_State *L);
 void host_api_init_more(struct host *h, int api);
@@ -296,4 +297,7 @@ void host_api_init_more(struct host *h, int api)
     lua_setfield(L, api, "run_check");
     lua_pushcfunction(L, api_setting);
     lua_setfield(L, api, "setting");
+    rules_lua_push_api(L);
+    host_make_readonly(L, -1);
+    lua_setfield(L, api, "rules");
 }

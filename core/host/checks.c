@@ -30,6 +30,7 @@ struct eval *eval_new(struct host *h, struct store *s)
     e->s = s;
     e->en = eval_engine_new(s, db, std, &rules);
     checks_load(e);
+    rules_hook_load(h, &e->rules);
     if (checks_apply_overrides(e) != 0) {
         host_fail(h, "configuration error: %s", h->last_error);
         eval_free(e);
@@ -54,6 +55,7 @@ void eval_free(struct eval *e)
         luaL_unref(e->h->L, LUA_REGISTRYINDEX, c->params_ref);
     }
     free(e->checks);
+    rules_hook_free(e->h, &e->rules);
     eval_engine_free(e->en);
     free(e);
 }
@@ -216,8 +218,10 @@ static void on_patient(void *ud, const struct patient_rows *pr, const struct fac
 {
     struct eval *e = ud;
     lua_State *L = e->h->L;
-    const struct facts f = *fp;
+    struct facts f = *fp;
     const struct rules *ru = eval_engine_rules(e->en);
+    if (rules_hook_active(&e->rules))
+        e->r->check_errors += rules_hook_apply(e->h, &e->rules, ru, pr, &f, e->as_of);
     if (e->visit) {
         if (e->visit_all || (f.ltot && !f.excluded)) {
             int base = lua_gettop(L);

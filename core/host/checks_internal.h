@@ -4,6 +4,7 @@
 
 #include "checks.h"
 #include "host.h"
+#include "rules_lua.h"
 
 struct check_def {
     char *id, *plugin, *title, *description, *severity, *hook;
@@ -21,6 +22,7 @@ struct eval {
     struct eval_writer *writer; /* set while eval_run_stored runs */
     struct check_def *checks;
     size_t nchecks;
+    struct rules_hook rules; /* plugin rules replacing the built-in risk tier or LtOT rule */
     /* The pass in progress. */
     day_t as_of;
     const struct eval_filter *flt;

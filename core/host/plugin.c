@@ -83,6 +83,10 @@ static const struct schema *const kind_schemas[REG_NKINDS] = {
     &milestone_schema, &assessment_schema, &check_schema,     &measure_schema,
     &report_schema,    &job_schema,        &instrument_schema};
 
+/* The clinical rules a plugin may provide in place of the built-in ones (rules_lua.c). */
+static const struct field rules_fields[] = {
+    {"risk", F_FUNCTION, false, NULL}, {"ltot", F_FUNCTION, false, NULL}, {NULL, 0, 0, NULL}};
+
 static const struct field plugin_fields[] = {
     {"id", F_STRING, true, NULL},
     {"block", F_STRING, false, NULL},
@@ -97,6 +101,7 @@ static const struct field plugin_fields[] = {
     {"reports", F_LIST, false, &report_schema},
     {"jobs", F_LIST, false, &job_schema},
     {"instruments", F_LIST, false, &instrument_schema},
+    {"rules", F_TABLE, false, NULL},
     {NULL, 0, 0, NULL}};
 
 static const char *type_name(enum ftype t)
@@ -255,6 +260,9 @@ static void validate_semantics(lua_State *L, int idx)
         luaL_error(L, "sixbb.plugin: plugin.block is required (a string) unless the plugin "
                       "extends another");
     lua_pop(L, 2);
+    if (lua_getfield(L, idx, "rules") == LUA_TTABLE)
+        validate_record(L, -1, rules_fields, "plugin.rules");
+    lua_pop(L, 1);
     if (lua_getfield(L, idx, "assessment") == LUA_TTABLE) {
         lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
         for (lua_Integer i = 1; i <= n; i++) {

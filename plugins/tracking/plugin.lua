@@ -9,4 +9,7 @@ return sixbb.plugin {
   milestones = require "milestones",
   assessment = require "assessment",
   checks = require "checks",
+  -- The clinical rules, built into C for speed. A site plugin may name its own Lua functions
+  -- here instead; rules.lua is the same rules written in Lua, to copy from.
+  rules = { risk = sixbb.rules.risk_tier, ltot = sixbb.rules.ltot },
 }
