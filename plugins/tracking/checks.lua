@@ -1,5 +1,6 @@
 -- Care-gap checks of the tracking block: the registry is complete, doses are known and watched,
 -- and the PDMP is consulted.
+local sixbb = require "sixbb"
 local gaps = require "lib.gaps"
 
 local checks = {}
@@ -38,10 +39,11 @@ checks[#checks + 1] = gaps.check {
 checks[#checks + 1] = gaps.check {
   id = "high-dose",
   title = "High daily opioid dose",
-  description = "Flags a current MED at or above `med` (default 90) on the evaluation date.",
+  description = "Flags a current MED at or above `med` (by default the high-risk dose of "
+    .. "`rules.risk.high.med`, 90) on the evaluation date.",
   applies = "ltot",
   severity = "flag",
-  params = { med = 90 },
+  params = { med = sixbb.setting "rules.risk.high.med" },
   run = function(p, params)
     local med = p.med or 0
     if med >= params.med then
@@ -74,11 +76,11 @@ checks[#checks + 1] = gaps.check {
   id = "pdmp-due",
   title = "PDMP check due",
   description = "Opens when no PDMP check is recorded within the review interval of the "
-    .. "patient's risk tier (`interval`, default high 90, moderate 182, low 365 days); due the "
-    .. "day the interval ran out after the last check.",
+    .. "patient's risk tier (`interval`, by default the tier intervals of "
+    .. "`rules.risk.intervals`); due the day the interval ran out after the last check.",
   applies = "ltot",
   severity = "due",
-  params = { interval = { high = 90, moderate = 182, low = 365 } },
+  params = { interval = sixbb.setting "rules.risk.intervals" },
   run = function(p, params)
     local days, note = gaps.interval(params, p.risk)
     return gaps.overdue("PDMP check", p.last and p.last.pdmp_check, p.as_of, days, note)

@@ -27,6 +27,16 @@ return { rules = { risk = { intervals = { high = 10, moderate = 20, low = 40 } }
 LUA
 equals "$(gaps)" "pdmp-due 2026-06-21, udt-due 2026-05-26, visit-due 2026-06-21" "per-check override"
 
+# The high dose is written once too: the high-dose check and the risk tier both follow it.
+cat > s/sixbb.lua <<'LUA'
+return { rules = { risk = { high = { med = 60 } } } }
+LUA
+expect_rc 0 "$SIXBB" -C s check --as-of 2026-06-30 --patient P1 --json
+equals "$(echo "$out" | jq -r '[.gaps[] | select(.check == "high-dose") | .detail] | join("")')" \
+  "current MED 60.0 (≥ 60)" "high-dose check follows rules.risk.high.med"
+expect_rc 0 "$SIXBB" -C s check --as-of 2026-06-30 --explain P1
+contains "$out" "risk tier: high (current MED 60.0 >= 60)"
+
 # A plugin naming a setting that does not exist is told so at load.
 mkdir -p s/plugins
 cat > s/plugins/local.lua <<'LUA'
