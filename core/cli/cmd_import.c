@@ -117,7 +117,8 @@ static int run_import(struct site *s, const struct import_args *a, char **pos, i
         return EXIT_USAGE;
     o.dry_run = a->dry_run;
     o.bulk = is_bulk(pos, npos);
-    o.progress = cli_progress_enabled() && !a->json;
+    if (cli_progress_enabled() && !a->json)
+        o.progress = import_draw_progress;
     o.config_dir = paths_data_dir("config");
     struct import_config cfg;
     struct import_scorer scorer;

@@ -6,6 +6,12 @@
 #include "date.h"
 
 struct host;
+struct importer;
+
+/* An import's counts and data-quality flags as text (cli/import_summary.c). */
+void import_print_summary(const struct importer *imp, bool dry_run);
+/* The import's progress line on stderr, for import_options.progress. */
+void import_draw_progress(void *ud, long rows, double rows_per_second, bool final);
 
 int cmd_version(struct cli *cli, int argc, char **argv);
 int cmd_init(struct cli *cli, int argc, char **argv);

@@ -1,10 +1,17 @@
 /* Opening the site a command names: the CLI finds it (-C, $SIXBB_HOME, the current directory),
  * opens its store and, when asked, its host, and prints why when any of that fails. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
 #include "site.h"
 #include "util.h"
+
+/* What the store says it is doing on the way, on stderr like every message. */
+static void print_notice(const char *msg)
+{
+    fprintf(stderr, "sixbb: %s\n", msg);
+}
 
 /* The host's errors, printed as every command prints its own. */
 static void print_host_error(const char *msg)
@@ -32,7 +39,8 @@ struct site *site_open(struct cli *cli, int flags, const char *command)
     s->dir = xstrdup(cli->site_dir);
     char *db = path_join(s->dir, "sixbb.db");
     char err[1024];
-    s->store = store_open(db, (flags & SITE_READONLY) ? STORE_READONLY : 0, err, sizeof err);
+    s->store = store_open_notify(db, (flags & SITE_READONLY) ? STORE_READONLY : 0, print_notice,
+                                 err, sizeof err);
     free(db);
     if (!s->store) {
         cli_fail("%s", err);

@@ -520,11 +520,8 @@ static void draw_progress(struct importer *imp, bool final)
         return;
     imp->last_draw = t;
     double secs = t - imp->started;
-    fprintf(stderr, "\r\033[Kimport: %ld rows, %.0f rows/s", imp->rows,
-            secs > 0 ? imp->rows / secs : 0.0);
-    if (final)
-        fputs("\r\033[K", stderr);
-    fflush(stderr);
+    imp->opts.progress(imp->opts.progress_ud, imp->rows, secs > 0 ? imp->rows / secs : 0.0,
+                       final);
 }
 
 /* A row given on the command line (sixbb record) that updates a stored record changes only

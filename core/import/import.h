@@ -81,7 +81,10 @@ struct import_scorer {
 struct import_options {
     day_t as_of;              /* dates are judged against this day */
     bool dry_run;             /* validate and count, then roll back */
-    bool progress;            /* rows and rate on stderr */
+    /* Called now and then while rows are read (at most four times a second), and once with
+     * final set when the batch ends, for a progress line; NULL for none. */
+    void (*progress)(void *ud, long rows, double rows_per_second, bool final);
+    void *progress_ud;
     bool bulk;                /* a large batch: worth a journal-mode switch (see import.c) */
     const char *config_dir;   /* where standards and product tables live */
     const char *audit_action; /* "import" (default) or "record" */
@@ -122,7 +125,6 @@ bool importer_used(const struct importer *imp, enum import_kind k);
 long importer_rows(const struct importer *imp);
 
 /* Summary as text (stdout) or a JSON object. */
-void import_print_summary(const struct importer *imp, bool dry_run);
 struct cJSON *import_summary_json(const struct importer *imp, bool dry_run);
 
 #endif

@@ -1,39 +1,12 @@
-/* What an import reports: counts per kind, data-quality flags with example ids, and the first
- * errors, as text for people and as one JSON object for scripts. */
+/* What an import reports, as one JSON object for scripts: counts per kind, data-quality flags
+ * with example ids, and the first errors. The text for people is the CLI's
+ * (cli/import_summary.c). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
 #include "import.h"
 #include "json.h"
 
-void import_print_summary(const struct importer *imp, bool dry_run)
-{
-    printf("%-14s %9s %9s %9s %9s\n", "kind", "inserted", "updated", "unchanged", "rejected");
-    for (int k = 0; k < KIND_COUNT; k++) {
-        if (!importer_used(imp, (enum import_kind)k))
-            continue;
-        const struct import_counts *c = importer_counts(imp, (enum import_kind)k);
-        printf("%-14s %9ld %9ld %9ld %9ld\n", import_kind_name((enum import_kind)k), c->inserted,
-               c->updated, c->unchanged, c->rejected);
-    }
-    bool header = false;
-    for (int k = 0; k < KIND_COUNT; k++) {
-        const struct import_counts *c = importer_counts(imp, (enum import_kind)k);
-        for (int i = 0; i < c->ndq; i++) {
-            if (!header)
-                printf("\nData-quality flags (rows kept and flagged):\n");
-            header = true;
-            const struct import_dq *d = &c->dq[i];
-            printf("  %-14s %-28s %8ld  e.g.", import_kind_name((enum import_kind)k), d->name,
-                   d->count);
-            for (int e = 0; e < d->nexamples; e++)
-                printf("%s %s", e ? "," : "", d->examples[e]);
-            printf("\n");
-        }
-    }
-    if (dry_run)
-        printf("\nDry run: nothing was written.\n");
-}
 
 static cJSON *dq_json(const struct import_counts *c)
 {

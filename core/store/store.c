@@ -28,6 +28,7 @@ struct store {
     size_t ncache, capcache;
     int tx_depth;
     bool tx_failed;
+    void (*notice)(const char *msg); /* slow work under way, for the caller to show */
 };
 
 int store_latest_version(void)
@@ -91,7 +92,8 @@ static void compact_after_upgrade(struct store *s)
     long pages = query_int(s, "PRAGMA page_count", 0);
     if (free_pages < 256 || free_pages * 4 < pages)
         return;
-    fprintf(stderr, "sixbb: compacting the database after the schema upgrade (done once)...\n");
+    if (s->notice)
+        s->notice("compacting the database after the schema upgrade (done once)...");
     sqlite3_exec(s->db, "VACUUM", NULL, NULL, NULL);
 }
 
@@ -171,6 +173,12 @@ static int create_file_0600(const char *path, char *err, size_t errlen)
 
 struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 {
+    return store_open_notify(path, flags, NULL, err, errlen);
+}
+
+struct store *store_open_notify(const char *path, int flags, void (*notice)(const char *msg),
+                                char *err, size_t errlen)
+{
     if ((flags & STORE_CREATE) && create_file_0600(path, err, errlen) < 0)
         return NULL;
     if (!(flags & STORE_CREATE) && !path_exists(path)) {
@@ -180,6 +188,7 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
     struct store *s = xcalloc(1, sizeof *s);
     s->path = xstrdup(path);
     s->who = current_user();
+    s->notice = notice;
     int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         errf(err, errlen, "cannot open %s: %s", path, sqlite3_errmsg(s->db));

@@ -22,6 +22,10 @@ enum {
 /* Opens (or creates) the database at path and brings its schema up to date in one transaction.
  * A database newer than this binary is refused. Returns NULL with a message in err. */
 struct store *store_open(const char *path, int flags, char *err, size_t errlen);
+/* The same, telling notice (when not NULL) of slow work it does on the way, such as compacting
+ * the file once after an upgrade, so the command can say why it is taking a while. */
+struct store *store_open_notify(const char *path, int flags, void (*notice)(const char *msg),
+                                char *err, size_t errlen);
 void store_close(struct store *s);
 sqlite3 *store_db(struct store *s);
 const char *store_path(struct store *s);

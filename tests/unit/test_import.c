@@ -323,6 +323,48 @@ static struct importer *import_many(struct store *s, int changed)
     return imp;
 }
 
+struct progress_seen {
+    int calls, finals;
+    long last_rows;
+    bool last_final;
+};
+
+static void on_progress(void *ud, long rows, double rate, bool final)
+{
+    struct progress_seen *p = ud;
+    assert_true(rate >= 0);
+    p->calls++;
+    p->finals += final;
+    p->last_rows = rows;
+    p->last_final = final;
+}
+
+/* The import reports its progress to the caller, which draws it: never on its own. */
+static void test_progress_goes_to_the_caller(void **state)
+{
+    (void)state;
+    struct site s;
+    site_new(&s);
+    struct progress_seen seen = {0};
+    struct import_options o = options();
+    o.progress = on_progress;
+    o.progress_ud = &seen;
+    struct importer *imp = importer_new(s.store, &o);
+    assert_int_equal(importer_begin(imp), 0);
+    feed(imp, KIND_SITES, "sites.csv", sites_csv);
+    feed(imp, KIND_CLINICIANS, "clinicians.csv", clinicians_csv);
+    feed(imp, KIND_PATIENTS, "patients.csv", patients_csv);
+    feed(imp, KIND_PRESCRIPTIONS, "prescriptions.csv", rx_csv);
+    assert_int_equal(importer_finish(imp), 0);
+    assert_true(seen.calls >= 1);
+    assert_int_equal(seen.finals, 1);
+    assert_true(seen.last_final);
+    assert_int_equal(seen.last_rows, importer_rows(imp));
+    assert_int_equal(seen.last_rows, 8);
+    importer_free(imp);
+    site_free(&s);
+}
+
 static void test_large_batch_in_the_background(void **state)
 {
     (void)state;
@@ -395,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_site_column_names),
         cmocka_unit_test(test_scorer_is_called),
         cmocka_unit_test(test_scorer_failures),
+        cmocka_unit_test(test_progress_goes_to_the_caller),
         cmocka_unit_test(test_large_batch_in_the_background),
         cmocka_unit_test(test_bad_row_after_written_chunks),
         cmocka_unit_test(test_kinds_match_their_tables),
