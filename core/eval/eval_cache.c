@@ -38,22 +38,6 @@ static void row_key(struct row_cache *c, struct store_cursor *st, const int *col
     }
 }
 
-/* A hash of the key taken eight bytes at a time (never 0, the empty slot of med_hash). */
-static uint64_t key_hash(const char *p, size_t n)
-{
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    uint64_t w = 0;
-    memcpy(&w, p, n);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 29;
-    return h | 1;
-}
 
 enum { CACHE_MISS = -1, CACHE_FULL = -2 };
 
@@ -63,9 +47,9 @@ static long row_cache_find(struct row_cache *c, struct store_cursor *st, const i
                            size_t ncols, uint64_t *hash)
 {
     row_key(c, st, cols, ncols);
-    *hash = key_hash(c->probe.data, c->probe.len);
+    *hash = hash_bytes(c->probe.data, c->probe.len);
     uint32_t at;
-    if (med_hash_get(&c->index, *hash, &at)) {
+    if (u64map_get(&c->index, *hash, &at)) {
         size_t from = c->key_at[at], to = at + 1 < c->n ? c->key_at[at + 1] : c->keys.len;
         if (to - from == c->probe.len && memcmp(c->keys.data + from, c->probe.data, to - from) == 0)
             return at;
@@ -83,14 +67,13 @@ static size_t row_cache_add(struct row_cache *c, uint64_t hash)
     }
     c->key_at[c->n] = c->keys.len;
     buf_append(&c->keys, c->probe.data, c->probe.len);
-    med_hash_put(&c->index, hash, (uint32_t)c->n);
+    u64map_put(&c->index, hash, (uint32_t)c->n);
     return c->n++;
 }
 
 void row_cache_free(struct row_cache *c)
 {
-    free(c->index.keys);
-    free(c->index.vals);
+    u64map_free(&c->index);
     buf_free(&c->keys);
     free(c->key_at);
     buf_free(&c->probe);

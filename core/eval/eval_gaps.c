@@ -8,7 +8,7 @@
 /* Ranks of the distinct strings of one role (clinicians and sites, patients or checks) in
  * strcmp order, NULL after every string. */
 struct ranks {
-    struct med_strmap index; /* string -> slot */
+    struct keyset index; /* string -> slot */
     const char **names;      /* by slot */
     uint32_t *rank;          /* by slot */
     size_t n, cap;
@@ -17,14 +17,14 @@ struct ranks {
 static void ranks_add(struct ranks *r, const char *s)
 {
     uint32_t at;
-    if (!s || med_strmap_get(&r->index, s, &at))
+    if (!s || keyset_get_str(&r->index, s, &at))
         return;
     if (r->n == r->cap) {
         r->cap = r->cap ? r->cap * 2 : 64;
         r->names = xrealloc(r->names, r->cap * sizeof *r->names);
     }
     r->names[r->n] = s;
-    med_strmap_put(&r->index, s, (uint32_t)r->n++);
+    keyset_put_str(&r->index, s, (uint32_t)r->n++);
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -47,12 +47,12 @@ static void ranks_finish(struct ranks *r)
 static uint64_t rank_of(const struct ranks *r, const char *s)
 {
     uint32_t at;
-    return s && med_strmap_get(&r->index, s, &at) ? r->rank[at] : r->n;
+    return s && keyset_get_str(&r->index, s, &at) ? r->rank[at] : r->n;
 }
 
 static void ranks_free(struct ranks *r)
 {
-    med_strmap_free(&r->index);
+    keyset_free(&r->index);
     free(r->names);
     free(r->rank);
 }

@@ -4,6 +4,8 @@
 #define SIXBB_EVAL_INTERNAL_H
 
 #include "eval.h"
+#include "hashmap.h"
+#include "keyset.h"
 #include "med_internal.h"
 #include "store_eval.h"
 
@@ -11,7 +13,7 @@
  * share an entry only when those columns are the same byte for byte (a hash collision just
  * goes uncached). Callers keep their entries in an array indexed like the keys. */
 struct row_cache {
-    struct med_hash index; /* hash of the key bytes -> entry */
+    struct u64map index; /* hash of the key bytes -> entry */
     struct buf keys;       /* every entry's key bytes, one after another */
     size_t *key_at;        /* per entry: where its key starts in keys; it ends at the next */
     size_t n, cap, max;    /* max: entries kept at most (memory stays bounded) */
@@ -34,7 +36,7 @@ struct cached_fill {
 
 /* Counts per clinician and site of LtOT, non-excluded patients, for the next levels. */
 struct tallies {
-    struct med_strmap index;
+    struct keyset index;
     int *counts;
     size_t n;
 };

@@ -27,7 +27,7 @@ struct eval_engine *eval_engine_new(struct store *s, struct med_db *db,
 
 static void tallies_free(struct tallies *ts)
 {
-    med_strmap_free(&ts->index);
+    keyset_free(&ts->index);
     free(ts->counts);
     memset(ts, 0, sizeof *ts);
 }
@@ -73,19 +73,19 @@ const struct med_timeline *eval_engine_timeline(struct eval_engine *en)
 static void tally_add(struct tallies *ts, const char *id)
 {
     uint32_t at;
-    if (med_strmap_get(&ts->index, id, &at)) {
+    if (keyset_get_str(&ts->index, id, &at)) {
         ts->counts[at]++;
         return;
     }
     ts->counts = xrealloc(ts->counts, (ts->n + 1) * sizeof *ts->counts);
     ts->counts[ts->n] = 1;
-    med_strmap_put(&ts->index, id, (uint32_t)ts->n++);
+    keyset_put_str(&ts->index, id, (uint32_t)ts->n++);
 }
 
 static int tally_get(const struct tallies *ts, const char *id)
 {
     uint32_t at;
-    return med_strmap_get(&ts->index, id, &at) ? ts->counts[at] : 0;
+    return keyset_get_str(&ts->index, id, &at) ? ts->counts[at] : 0;
 }
 
 int eval_engine_ltot_patients(const struct eval_engine *en, enum gap_level level, const char *id)

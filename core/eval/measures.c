@@ -10,6 +10,8 @@
 
 #include "eval.h"
 #include "measures.h"
+#include "hashmap.h"
+#include "keyset.h"
 #include "med_internal.h"
 #include "store.h"
 #include "store_eval.h"
@@ -34,7 +36,7 @@ struct engine {
     bool all_lists, any_annual;
     measure_custom_fn custom;
     void *ud;
-    struct med_strmap group_index;
+    struct keyset group_index;
     struct group *groups;
     size_t ngroups;
     struct buf ids; /* NUL-terminated ids: groups' and listed patients' */
@@ -80,7 +82,7 @@ static size_t group_get(struct engine *en, enum group_level level, const char *i
     char key[2 * ID_MAX];
     snprintf(key, sizeof key, "%d:%s", (int)level, id);
     uint32_t at;
-    if (med_strmap_get(&en->group_index, key, &at))
+    if (keyset_get_str(&en->group_index, key, &at))
         return at;
     en->groups = xrealloc(en->groups, (en->ngroups + 1) * sizeof *en->groups);
     struct group *g = &en->groups[en->ngroups];
@@ -88,7 +90,7 @@ static size_t group_get(struct engine *en, enum group_level level, const char *i
     g->id_at = ids_add(en, id);
     g->site_at = ids_add(en, site);
     g->cells = xcalloc(en->m->ndefs * en->m->nperiods, sizeof *g->cells);
-    med_strmap_put(&en->group_index, key, (uint32_t)en->ngroups);
+    keyset_put_str(&en->group_index, key, (uint32_t)en->ngroups);
     return en->ngroups++;
 }
 
@@ -343,7 +345,7 @@ struct measures *measures_tally(struct eval_engine *ev, const struct measures_re
     for (size_t i = 0; i < en.ngroups; i++)
         free(en.groups[i].cells);
     free(en.groups);
-    med_strmap_free(&en.group_index);
+    keyset_free(&en.group_index);
     med_timeline_free(en.tl);
     if (rc != 0) {
         measures_free(m);

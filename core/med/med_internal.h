@@ -5,7 +5,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "hashmap.h"
 #include "keyset.h"
@@ -82,38 +81,6 @@ struct form_acc {
 void med_form_acc_word(struct form_acc *a, const char *w);
 void med_form_acc_result(const struct form_acc *a, enum med_form *form, enum med_acting *acting);
 bool med_form_word(const char *w);
-
-/* The names the evaluation code still uses for the shared tables of hashmap.h and keyset.h;
- * they go once it calls u64map and keyset directly. */
-#define med_hash u64map
-static inline void med_hash_put(struct u64map *h, uint64_t key, uint32_t val)
-{
-    u64map_put(h, key, val);
-}
-static inline bool med_hash_get(const struct u64map *h, uint64_t key, uint32_t *val)
-{
-    return u64map_get(h, key, val);
-}
-struct med_strmap {
-    struct keyset set;
-};
-static inline void med_strmap_put(struct med_strmap *m, const char *key, uint32_t val)
-{
-    uint32_t *v;
-    keyset_add(&m->set, key, strlen(key), &v);
-    *v = val;
-}
-static inline bool med_strmap_get(const struct med_strmap *m, const char *key, uint32_t *val)
-{
-    const uint32_t *v = keyset_find(&m->set, key, strlen(key));
-    if (v)
-        *val = *v;
-    return v != NULL;
-}
-static inline void med_strmap_free(struct med_strmap *m)
-{
-    keyset_free(&m->set);
-}
 
 /* free text (med_text.c) */
 struct med_text_result {

@@ -130,3 +130,18 @@ size_t keyset_join(char **buf, size_t *cap, const char *const *parts, const size
     }
     return len;
 }
+
+void keyset_put_str(struct keyset *s, const char *key, uint32_t val)
+{
+    uint32_t *v;
+    keyset_add(s, key, strlen(key), &v);
+    *v = val;
+}
+
+bool keyset_get_str(const struct keyset *s, const char *key, uint32_t *val)
+{
+    const uint32_t *v = keyset_find(s, key, strlen(key));
+    if (v)
+        *val = *v;
+    return v != NULL;
+}

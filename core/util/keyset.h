@@ -43,4 +43,9 @@ void keyset_reserve(struct keyset *s, size_t n);
 /* Builds a composite key "a\x1fb\x1fc" into buf (grown as needed); returns its length. */
 size_t keyset_join(char **buf, size_t *cap, const char *const *parts, const size_t *lens, size_t n);
 
+/* The same for a NUL-terminated key mapped to one number: sets the key's value (adding the key
+ * when new), and reads it (false when the key is absent). */
+void keyset_put_str(struct keyset *s, const char *key, uint32_t val);
+bool keyset_get_str(const struct keyset *s, const char *key, uint32_t *val);
+
 #endif
