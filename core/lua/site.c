@@ -13,6 +13,23 @@ int luaopen_sixbb_report(lua_State *L);
 int luaopen_sixbb_measures(lua_State *L);
 int luaopen_sixbb_data(lua_State *L);
 
+/* The installed defaults, then the site's sixbb.lua when there is a site. On failure frees the
+ * host and sets *why. */
+static int load_config(struct host *h, const char *site_dir, char **why)
+{
+    char *defaults = path_join(paths_data_dir("config"), "defaults.lua");
+    char *site_cfg = site_dir ? path_join(site_dir, "sixbb.lua") : NULL;
+    int rc = host_load_config(h, defaults, site_cfg);
+    free(defaults);
+    free(site_cfg);
+    if (rc != 0) {
+        *why = xasprintf("configuration error: %s", h->last_error);
+        host_free(h);
+        return -1;
+    }
+    return 0;
+}
+
 struct host *site_host_load(struct store *store, const char *site_dir, bool quiet,
                             void (*prepare)(struct host *h, void *arg), void *arg, char **why)
 {
@@ -30,16 +47,8 @@ struct host *site_host_load(struct store *store, const char *site_dir, bool quie
         prepare(h, arg);
     host_api_add(h, "report", luaopen_sixbb_report);
     host_api_add(h, "measures", luaopen_sixbb_measures);
-    char *defaults = path_join(paths_data_dir("config"), "defaults.lua");
-    char *site_cfg = site_dir ? path_join(site_dir, "sixbb.lua") : NULL;
-    int rc = host_load_config(h, defaults, site_cfg);
-    free(defaults);
-    free(site_cfg);
-    if (rc != 0) {
-        *why = xasprintf("configuration error: %s", h->last_error);
-        host_free(h);
+    if (load_config(h, site_dir, why) != 0)
         return NULL;
-    }
     char *site_plugins = site_dir ? path_join(site_dir, "plugins") : NULL;
     host_load_plugins(h, paths_data_dir("plugins"), site_plugins);
     free(site_plugins);
@@ -54,17 +63,7 @@ struct host *site_config_load(const char *site_dir, char **why)
         return NULL;
     }
     h->quiet = true;
-    char *defaults = path_join(paths_data_dir("config"), "defaults.lua");
-    char *site_cfg = site_dir ? path_join(site_dir, "sixbb.lua") : NULL;
-    int rc = host_load_config(h, defaults, site_cfg);
-    free(defaults);
-    free(site_cfg);
-    if (rc != 0) {
-        *why = xasprintf("configuration error: %s", h->last_error);
-        host_free(h);
-        return NULL;
-    }
-    return h;
+    return load_config(h, site_dir, why) == 0 ? h : NULL;
 }
 
 void site_close(struct site *s)
