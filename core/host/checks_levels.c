@@ -7,6 +7,7 @@
 #include "checks_internal.h"
 #include "store_eval.h"
 #include "util.h"
+#include "lua_fields.h"
 
 static void run_level_checks(struct eval *e, enum gap_level level, const char *id, const char *site)
 {
@@ -35,12 +36,6 @@ static bool level_wanted(struct eval *e, enum gap_level level)
     return false;
 }
 
-static void set_text(lua_State *L, const char *key, const char *v)
-{
-    lua_pushstring(L, v);
-    lua_setfield(L, -2, key);
-}
-
 static void on_clinician(const struct store_clinician *c, void *ud)
 {
     struct eval *e = ud;
@@ -49,15 +44,15 @@ static void on_clinician(const struct store_clinician *c, void *ud)
     str_copy(id, sizeof id, c->id ? c->id : "");
     str_copy(site, sizeof site, c->site ? c->site : "");
     lua_createtable(L, 0, 8);
-    set_text(L, "id", id);
-    set_text(L, "site", site);
-    set_text(L, "as_of", date_format(e->as_of, d));
+    lf_str(L, "id", id);
+    lf_str(L, "site", site);
+    lf_str(L, "as_of", date_format(e->as_of, d));
     const char *const opt[][2] = {{"role", c->role},
                                   {"pdmp_registered", c->pdmp_registered},
                                   {"delegate_of", c->delegate_of}};
     for (size_t k = 0; k < ARRAY_LEN(opt); k++)
         if (opt[k][1] && *opt[k][1])
-            set_text(L, opt[k][0], opt[k][1]);
+            lf_str(L, opt[k][0], opt[k][1]);
     lua_pushinteger(L, eval_engine_ltot_patients(e->en, LEVEL_CLINICIAN, id));
     lua_setfield(L, -2, "ltot_patients");
     run_level_checks(e, LEVEL_CLINICIAN, id, site);
@@ -92,8 +87,8 @@ static void on_meeting(const char *type, const char *date, void *ud)
  * skip clinics the stage does not concern. Both stay nil when no stage is recorded. */
 static void on_stage(const char *stage, const char *track, void *ud)
 {
-    set_text(ud, "stage", stage);
-    set_text(ud, "track", track);
+    lf_str(ud, "stage", stage);
+    lf_str(ud, "track", track);
 }
 
 static void site_checks(struct eval *e)
@@ -106,9 +101,9 @@ static void site_checks(struct eval *e)
     store_eval_sites(e->s, e->flt->site, on_site, &sites);
     for (size_t i = 0; i < sites.n; i++) {
         lua_createtable(L, 0, 6);
-        set_text(L, "id", sites.v[i].id);
-        set_text(L, "name", sites.v[i].name);
-        set_text(L, "as_of", d);
+        lf_str(L, "id", sites.v[i].id);
+        lf_str(L, "name", sites.v[i].name);
+        lf_str(L, "as_of", d);
         lua_pushinteger(L, eval_engine_ltot_patients(e->en, LEVEL_SITE, sites.v[i].id));
         lua_setfield(L, -2, "ltot_patients");
         lua_newtable(L);

@@ -7,26 +7,13 @@
 #include "checks.h"
 #include "host.h"
 #include "store_eval.h"
-
-static void set_int(lua_State *L, const char *k, int v)
-{
-    lua_pushinteger(L, v);
-    lua_setfield(L, -2, k);
-}
-
-static void set_opt(lua_State *L, const char *k, const char *v)
-{
-    if (v) {
-        lua_pushstring(L, v);
-        lua_setfield(L, -2, k);
-    }
-}
+#include "lua_fields.h"
 
 static void set_last_report(lua_State *L, struct store *s, const char *key, const char *report)
 {
     char buf[32];
     if (store_eval_last_report(s, report, buf, sizeof buf))
-        set_opt(L, key, buf);
+        lf_str(L, key, buf);
 }
 
 int eval_push_evidence(struct eval *e, day_t as_of, const char *site_id)
@@ -41,22 +28,22 @@ int eval_push_evidence(struct eval *e, day_t as_of, const char *site_id)
     lua_State *L = h->L;
     char d[16], buf[32];
     lua_createtable(L, 0, 14);
-    set_opt(L, "as_of", date_format(as_of, d));
-    set_int(L, "patients", r.patients);
-    set_int(L, "ltot_patients", r.ltot);
-    set_int(L, "ltot_labeled", r.ltot_labeled);
-    set_int(L, "fill_rule_patients", r.fill_rule);
-    set_int(L, "fill_rule_labeled", r.labeled);
-    set_int(L, "current_fills", r.active_fills);
-    set_int(L, "current_fills_computable", r.active_computable);
+    lf_str(L, "as_of", date_format(as_of, d));
+    lf_int(L, "patients", r.patients);
+    lf_int(L, "ltot_patients", r.ltot);
+    lf_int(L, "ltot_labeled", r.ltot_labeled);
+    lf_int(L, "fill_rule_patients", r.fill_rule);
+    lf_int(L, "fill_rule_labeled", r.labeled);
+    lf_int(L, "current_fills", r.active_fills);
+    lf_int(L, "current_fills_computable", r.active_computable);
     eval_result_free(&r);
     int prescribers, registered;
     if (store_eval_prescribers(h->store, site_id, &prescribers, &registered) == 0) {
-        set_int(L, "prescribers", prescribers);
-        set_int(L, "prescribers_registered", registered);
+        lf_int(L, "prescribers", prescribers);
+        lf_int(L, "prescribers_registered", registered);
     }
     if (store_eval_last_evaluation(h->store, buf, sizeof buf))
-        set_opt(L, "last_evaluation", buf);
+        lf_str(L, "last_evaluation", buf);
     set_last_report(L, h->store, "last_dashboard", "dashboard");
     set_last_report(L, h->store, "last_huddle", "huddle");
     set_last_report(L, h->store, "last_measures", "measures");

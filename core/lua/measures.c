@@ -13,6 +13,7 @@
 #include "store_eval.h"
 #include "util.h"
 #include "shared_eval.h"
+#include "lua_fields.h"
 
 static struct eval *measures_eval(lua_State *L)
 {
@@ -40,37 +41,20 @@ static day_t opt_date(lua_State *L, const char *name, day_t dflt)
     return d;
 }
 
-static void set_s(lua_State *L, const char *k, const char *v)
-{
-    if (!v)
-        return;
-    lua_pushstring(L, v);
-    lua_setfield(L, -2, k);
-}
-
-static void set_n(lua_State *L, const char *k, double v)
-{
-    if (v == (double)(lua_Integer)v)
-        lua_pushinteger(L, (lua_Integer)v);
-    else
-        lua_pushnumber(L, v);
-    lua_setfield(L, -2, k);
-}
-
 static void push_defs(lua_State *L, const struct measures *m)
 {
     lua_createtable(L, (int)m->ndefs, 0);
     for (size_t i = 0; i < m->ndefs; i++) {
         const struct measure_info *d = &m->defs[i];
         lua_createtable(L, 0, 8);
-        set_s(L, "id", d->id);
-        set_s(L, "title", d->title);
-        set_s(L, "kind", d->kind_name ? d->kind_name : "rate");
-        set_s(L, "unit", d->unit);
-        set_s(L, "better", d->better);
-        set_s(L, "description", d->description);
-        set_s(L, "plugin", d->plugin);
-        set_s(L, "standard", d->standard);
+        lf_str(L, "id", d->id);
+        lf_str(L, "title", d->title);
+        lf_str(L, "kind", d->kind_name ? d->kind_name : "rate");
+        lf_str(L, "unit", d->unit);
+        lf_str(L, "better", d->better);
+        lf_str(L, "description", d->description);
+        lf_str(L, "plugin", d->plugin);
+        lf_str(L, "standard", d->standard);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
 }
@@ -88,16 +72,16 @@ static void push_rows(lua_State *L, const struct measures *m)
         const struct measure_row *r = &m->rows[i];
         const struct measure_info *d = &m->defs[r->measure];
         lua_createtable(L, 0, 9);
-        set_s(L, "measure", d->id);
-        set_s(L, "period", period_label(m, r->measure, r->period));
-        set_s(L, "level", levels[r->level]);
-        set_s(L, "site", r->site);
-        set_s(L, "clinician", r->clinician);
-        set_n(L, "numerator", r->numerator);
+        lf_str(L, "measure", d->id);
+        lf_str(L, "period", period_label(m, r->measure, r->period));
+        lf_str(L, "level", levels[r->level]);
+        lf_str(L, "site", r->site);
+        lf_str(L, "clinician", r->clinician);
+        lf_num(L, "numerator", r->numerator);
         if (d->kind != MK_COUNT)
-            set_n(L, "denominator", r->denominator);
+            lf_num(L, "denominator", r->denominator);
         if (r->has_value)
-            set_n(L, d->kind == MK_RATE || d->kind == MK_ANNUAL ? "rate" : "value", r->value);
+            lf_num(L, d->kind == MK_RATE || d->kind == MK_ANNUAL ? "rate" : "value", r->value);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
 }
@@ -130,7 +114,7 @@ static void push_lists(lua_State *L, const struct measures *m, const char *only)
                 lua_newtable(L);
                 lua_setfield(L, -2, cols[k]);
             }
-            set_s(L, "period", period_label(m, l->measure, l->period));
+            lf_str(L, "period", period_label(m, l->measure, l->period));
             lua_pushvalue(L, -1);
             lua_setfield(L, -3, id);
         }
@@ -180,15 +164,15 @@ static int l_compute(lua_State *L)
         return luaL_error(L, "sixbb.measures.compute: the measures failed (see the message above)");
     lua_createtable(L, 0, 6);
     char d[16];
-    set_s(L, "as_of", date_format(rq.to, d));
-    set_s(L, "year", m->year);
+    lf_str(L, "as_of", date_format(rq.to, d));
+    lf_str(L, "year", m->year);
     push_defs(L, m);
     lua_setfield(L, -2, "measures");
     lua_createtable(L, (int)m->nperiods, 0);
     for (size_t i = 0; i < m->nperiods; i++) {
         lua_createtable(L, 0, 2);
-        set_s(L, "label", m->periods[i].label);
-        set_s(L, "end", date_format(m->periods[i].end, d));
+        lf_str(L, "label", m->periods[i].label);
+        lf_str(L, "end", date_format(m->periods[i].end, d));
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "periods");
@@ -210,13 +194,13 @@ static void push_aim(const struct store_aim *a, void *ud)
     struct aims_out *o = ud;
     lua_State *L = o->L;
     lua_createtable(L, 0, 7);
-    set_n(L, "id", (double)a->id);
-    set_s(L, "measure", a->measure);
-    set_s(L, "site", a->site && *a->site ? a->site : NULL);
-    set_n(L, "target", a->target);
-    set_s(L, "by", a->by);
-    set_s(L, "note", a->note);
-    set_s(L, "created", a->created);
+    lf_num(L, "id", (double)a->id);
+    lf_str(L, "measure", a->measure);
+    lf_str(L, "site", a->site && *a->site ? a->site : NULL);
+    lf_num(L, "target", a->target);
+    lf_str(L, "by", a->by);
+    lf_str(L, "note", a->note);
+    lf_str(L, "created", a->created);
     lua_rawseti(L, -2, ++o->n);
 }
 

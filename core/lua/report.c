@@ -18,6 +18,7 @@
 #include "store_report.h"
 #include "util.h"
 #include "shared_eval.h"
+#include "lua_fields.h"
 
 /* The host's evaluation context (lua/shared_eval.c). */
 static struct eval *shared_eval(lua_State *L)
@@ -102,14 +103,6 @@ static void read_query(lua_State *L, struct query *q, const char *const *allowed
 
 /* ------------------------------------------------------------------ gaps */
 
-static void set_s(lua_State *L, const char *k, const char *v)
-{
-    if (!v)
-        return;
-    lua_pushstring(L, v);
-    lua_setfield(L, -2, k);
-}
-
 static char *col_dup(struct eval_result *r, const struct store_value *v)
 {
     return eval_result_strdup(r, v->type == STORE_NULL ? NULL : v->s);
@@ -159,20 +152,20 @@ static void push_gap(lua_State *L, const struct gap *g, int map_idx)
 {
     char d[16];
     lua_createtable(L, 0, 9);
-    set_s(L, "check", g->check);
+    lf_str(L, "check", g->check);
     if (g->plugin && *g->plugin) {
-        set_s(L, "plugin", g->plugin);
+        lf_str(L, "plugin", g->plugin);
     } else {
         lua_getfield(L, map_idx, g->check ? g->check : "");
         lua_setfield(L, -2, "plugin");
     }
-    set_s(L, "level", level_names[g->level]);
-    set_s(L, "patient", g->patient);
-    set_s(L, "clinician", g->clinician);
-    set_s(L, "site", g->site);
-    set_s(L, "severity", g->severity);
-    set_s(L, "due", g->due == DATE_NONE ? NULL : date_format(g->due, d));
-    set_s(L, "detail", g->detail);
+    lf_str(L, "level", level_names[g->level]);
+    lf_str(L, "patient", g->patient);
+    lf_str(L, "clinician", g->clinician);
+    lf_str(L, "site", g->site);
+    lf_str(L, "severity", g->severity);
+    lf_str(L, "due", g->due == DATE_NONE ? NULL : date_format(g->due, d));
+    lf_str(L, "detail", g->detail);
 }
 
 /* check id -> plugin id, for stored rows. */
@@ -221,8 +214,8 @@ static int l_gaps(lua_State *L)
     }
     char d[16];
     lua_createtable(L, 0, 6);
-    set_s(L, "as_of", date_format(q.as_of, d));
-    set_s(L, "source", stored ? "stored" : "evaluated");
+    lf_str(L, "as_of", date_format(q.as_of, d));
+    lf_str(L, "source", stored ? "stored" : "evaluated");
     lua_pushinteger(L, r.patients);
     lua_setfield(L, -2, "patients");
     lua_pushinteger(L, r.ltot);
@@ -414,7 +407,7 @@ static int l_med_series(lua_State *L)
     char d[16];
     for (size_t i = 0; i < n; i++) {
         lua_createtable(L, 0, 2);
-        set_s(L, "date", date_format(from + (day_t)i, d));
+        lf_str(L, "date", date_format(from + (day_t)i, d));
         lua_pushnumber(L, sr.out[i]);
         lua_setfield(L, -2, "med");
         lua_rawseti(L, -2, (lua_Integer)i + 1);
@@ -540,24 +533,6 @@ fail:
     return -1;
 }
 
-static void set_i(lua_State *L, const char *k, lua_Integer v)
-{
-    lua_pushinteger(L, v);
-    lua_setfield(L, -2, k);
-}
-
-static void set_n(lua_State *L, const char *k, double v)
-{
-    lua_pushnumber(L, v);
-    lua_setfield(L, -2, k);
-}
-
-static void set_b(lua_State *L, const char *k, bool v)
-{
-    lua_pushboolean(L, v);
-    lua_setfield(L, -2, k);
-}
-
 static void push_analysis(lua_State *L, const struct rc_result *r, const double *v,
                           const char *const *labels)
 {
@@ -566,16 +541,16 @@ static void push_analysis(lua_State *L, const struct rc_result *r, const double 
     for (size_t k = 0; k < r->nphases; k++) {
         const struct rc_phase *p = &r->phases[k];
         lua_createtable(L, 0, 9);
-        set_i(L, "start", (lua_Integer)p->start + 1);
-        set_i(L, "last", (lua_Integer)p->end);
-        set_i(L, "baseline", (lua_Integer)p->baseline);
-        set_n(L, "median", p->median);
-        set_n(L, "sigma", p->sigma);
-        set_i(L, "useful", p->useful);
-        set_i(L, "runs", p->runs);
+        lf_int(L, "start", (lua_Integer)p->start + 1);
+        lf_int(L, "last", (lua_Integer)p->end);
+        lf_int(L, "baseline", (lua_Integer)p->baseline);
+        lf_num(L, "median", p->median);
+        lf_num(L, "sigma", p->sigma);
+        lf_int(L, "useful", p->useful);
+        lf_int(L, "runs", p->runs);
         if (p->runs_lo) {
-            set_i(L, "runs_min", p->runs_lo);
-            set_i(L, "runs_max", p->runs_hi);
+            lf_int(L, "runs_min", p->runs_lo);
+            lf_int(L, "runs_max", p->runs_hi);
         }
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
@@ -583,13 +558,13 @@ static void push_analysis(lua_State *L, const struct rc_result *r, const double 
     lua_createtable(L, (int)r->n, 0);
     for (size_t i = 0; i < r->n; i++) {
         lua_createtable(L, 0, 7);
-        set_s(L, "label", labels[i]);
-        set_n(L, "value", v[i]);
-        set_n(L, "median", r->center[i]);
-        set_b(L, "shift", r->flags[i] & RC_FLAG_SHIFT);
-        set_b(L, "trend", r->flags[i] & RC_FLAG_TREND);
-        set_b(L, "astronomical", r->flags[i] & RC_FLAG_ASTRONOMICAL);
-        set_b(L, "on_median", r->flags[i] & RC_FLAG_ON_MEDIAN);
+        lf_str(L, "label", labels[i]);
+        lf_num(L, "value", v[i]);
+        lf_num(L, "median", r->center[i]);
+        lf_bool(L, "shift", r->flags[i] & RC_FLAG_SHIFT);
+        lf_bool(L, "trend", r->flags[i] & RC_FLAG_TREND);
+        lf_bool(L, "astronomical", r->flags[i] & RC_FLAG_ASTRONOMICAL);
+        lf_bool(L, "on_median", r->flags[i] & RC_FLAG_ON_MEDIAN);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "points");
@@ -597,11 +572,11 @@ static void push_analysis(lua_State *L, const struct rc_result *r, const double 
     for (size_t k = 0; k < r->nsignals; k++) {
         const struct rc_signal *s = &r->signals[k];
         lua_createtable(L, 0, 6);
-        set_s(L, "rule", runchart_rule_name(s->rule));
-        set_i(L, "phase", (lua_Integer)s->phase + 1);
-        set_i(L, "first", (lua_Integer)s->first + 1);
-        set_i(L, "last", (lua_Integer)s->last + 1);
-        set_s(L, "text", s->text);
+        lf_str(L, "rule", runchart_rule_name(s->rule));
+        lf_int(L, "phase", (lua_Integer)s->phase + 1);
+        lf_int(L, "first", (lua_Integer)s->first + 1);
+        lf_int(L, "last", (lua_Integer)s->last + 1);
+        lf_str(L, "text", s->text);
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     lua_setfield(L, -2, "signals");

@@ -16,6 +16,7 @@
 #include "store.h"
 #include "store_report.h"
 #include "util.h"
+#include "lua_fields.h"
 
 /* The registered report id nearest to id, or NULL; pops nothing. */
 static char *nearest_report(struct host *h, const char *id)
@@ -34,14 +35,6 @@ static char *nearest_report(struct host *h, const char *id)
     char *best = near.best ? xstrdup(near.best) : NULL;
     lua_pop(L, 1);
     return best;
-}
-
-static void set_str(lua_State *L, const char *k, const char *v)
-{
-    if (!v)
-        return;
-    lua_pushstring(L, v);
-    lua_setfield(L, -2, k);
 }
 
 /* Applies "key=value" overrides to the params table on top of the stack. A value replaces a
@@ -98,16 +91,16 @@ static int push_ctx(struct host *h, int entry, const struct report_request *rq, 
     lua_State *L = h->L;
     char d[16];
     lua_createtable(L, 0, 10);
-    set_str(L, "report", rq->id);
-    set_str(L, "as_of", date_format(rq->as_of, d));
+    lf_str(L, "report", rq->id);
+    lf_str(L, "as_of", date_format(rq->as_of, d));
     lua_pushboolean(L, rq->as_of_given);
     lua_setfield(L, -2, "as_of_given");
-    set_str(L, "from", rq->from);
-    set_str(L, "to", rq->to);
-    set_str(L, "site", rq->site);
-    set_str(L, "clinician", rq->clinician);
-    set_str(L, "patient", rq->patient);
-    set_str(L, "format", render_format_name(rq->format));
+    lf_str(L, "from", rq->from);
+    lf_str(L, "to", rq->to);
+    lf_str(L, "site", rq->site);
+    lf_str(L, "clinician", rq->clinician);
+    lf_str(L, "patient", rq->patient);
+    lf_str(L, "format", render_format_name(rq->format));
     if (lua_getfield(L, entry, "params") == LUA_TTABLE) {
         host_push_copy(L, -1); /* so a report that changes ctx.params keeps its defaults */
         lua_remove(L, -2);
