@@ -5,6 +5,9 @@ local sixbb = require "sixbb"
 
 local M = {}
 
+-- The window benzo_overlap_days is counted over, named in the huddle and registry text.
+local BENZO_WINDOW = sixbb.setting "rules.risk.high.benzo_overlap_days"
+
 local function fmt_med(v)
   if v == nil then return "—" end
   return string.format("%.1f", v)
@@ -89,7 +92,7 @@ function M.monitoring(p, params)
   end
   local benzo = "no"
   if (p.benzo_overlap_days or 0) > 0 then
-    benzo = string.format("YES: %d overlap days in 30", p.benzo_overlap_days)
+    benzo = string.format("YES: %d overlap days in %d", p.benzo_overlap_days, BENZO_WINDOW)
   elseif p.fills.benzo and p.fills.benzo > sixbb.date.add(p.as_of, -params.benzo_recent_days) then
     benzo = "fill " .. p.fills.benzo
   end

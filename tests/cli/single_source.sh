@@ -47,4 +47,12 @@ return sixbb.plugin { id = "local", block = "Local", checks = {
 LUA
 expect_rc 0 "$SIXBB" -C s plugins
 contains "$out$err" "no setting 'rules.risk.nope'"
+# The huddle names the window the benzodiazepine overlap is counted over, as the site set it.
+mkdir extra
+printf 'rx_id,patient_id,fill_date,drug,quantity,days_supply\nRXB1,P1,2026-06-20,alprazolam 1 mg tablet,30,30\n' > extra/prescriptions.csv
+"$SIXBB" -C s import extra >/dev/null
+rm -rf s/plugins
+echo 'return { rules = { risk = { high = { benzo_overlap_days = 14 } } } }' > s/sixbb.lua
+expect_rc 0 "$SIXBB" -C s report huddle --as-of 2026-07-06 --format json
+contains "$out" "14 overlap days in 14"
 done_ok
